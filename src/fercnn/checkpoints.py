@@ -1,0 +1,82 @@
+"""Crash-safe saving and the small state that lets an interrupted run carry on.
+
+Every file is written to a temporary name in the same folder and then renamed over the old
+one: a rename is atomic, so a crash mid-save (a Colab disconnect) leaves the previous best
+model intact instead of a truncated one.
+"""
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import keras
+
+BEST_MODEL = "fernet_fer2013.keras"
+LAST_CHECKPOINT = "last_checkpoint.keras"
+STATE = "train_state.json"
+HISTORY = "history.csv"
+CONFIG = "config.json"
+
+
+def atomic_save_model(model, path):
+    path = Path(path)
+    partial = path.with_name(f".partial-{path.name}")
+    model.save(partial)
+    os.replace(partial, path)
+
+
+def atomic_write_text(path, text):
+    path = Path(path)
+    partial = path.with_name(f".partial-{path.name}")
+    partial.write_text(text)
+    os.replace(partial, path)
+
+
+@dataclass
+class TrainState:
+    """Where a run stands after its last completed epoch."""
+
+    epochs_done: int = 0
+    best_val_accuracy: float = -1.0
+    best_epoch: int = 0
+    epochs_without_improvement: int = 0
+
+    def save(self, path):
+        atomic_write_text(path, json.dumps(asdict(self), indent=2) + "\n")
+
+    @classmethod
+    def load(cls, path):
+        return cls(**json.loads(Path(path).read_text()))
+
+
+class RunCheckpoint(keras.callbacks.Callback):
+    """After each epoch: keep the best model by validation accuracy, the last full checkpoint
+    (with optimizer state, for resuming), and early stopping's patience counter.
+
+    ``network`` is the inference model saved as the best model; ``self.model`` is the training
+    model (augmentation + network + optimizer) saved as the checkpoint.
+    """
+
+    def __init__(self, output_dir, network, state, patience):
+        super().__init__()
+        self.output_dir = Path(output_dir)
+        self.network = network
+        self.state = state
+        self.patience = patience
+
+    def on_epoch_end(self, epoch, logs=None):
+        val_accuracy = float(logs["val_accuracy"])
+        state = self.state
+        if val_accuracy > state.best_val_accuracy:
+            atomic_save_model(self.network, self.output_dir / BEST_MODEL)
+            state.best_val_accuracy, state.best_epoch = val_accuracy, epoch + 1
+            state.epochs_without_improvement = 0
+        else:
+            state.epochs_without_improvement += 1
+        state.epochs_done = epoch + 1
+        atomic_save_model(self.model, self.output_dir / LAST_CHECKPOINT)
+        state.save(self.output_dir / STATE)
+        if state.epochs_without_improvement >= self.patience:
+            print(f"Early stopping: no val_accuracy gain for {self.patience} epochs.")
+            self.model.stop_training = True

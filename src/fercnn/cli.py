@@ -1,0 +1,156 @@
+"""Command line: ``python -m fercnn {train,evaluate,inspect} --help``.
+
+Each command is a thin wrapper over the package's functions, the same ones the notebooks call.
+"""
+
+import argparse
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out of the output
+
+from .checkpoints import BEST_MODEL  # noqa: E402
+from .config import CLASS_WEIGHTINGS, TrainConfig  # noqa: E402
+from .errors import DatasetFormatError, MissingSplitError  # noqa: E402
+
+DEFAULT_DATA = "data"
+DEFAULT_OUTPUT = "models"
+
+# (flag, TrainConfig section or None, field, type, help)
+TRAIN_FLAGS = (
+    ("--epochs", None, "epochs", int, "training epochs (default %(default)s)"),
+    ("--batch-size", None, "batch_size", int, "images per step"),
+    ("--learning-rate", None, "learning_rate", float, "peak AdamW learning rate"),
+    ("--weight-decay", None, "weight_decay", float, "AdamW decoupled weight decay"),
+    ("--warmup-epochs", None, "warmup_epochs", int, "linear warm-up before cosine decay"),
+    ("--label-smoothing", None, "label_smoothing", float, "label smoothing of the cross-entropy"),
+    ("--patience", None, "patience", int, "early stopping: epochs without a PublicTest gain"),
+    ("--class-weighting", None, "class_weighting", str, f"one of {', '.join(CLASS_WEIGHTINGS)}"),
+    ("--seed", None, "seed", int, "random seed"),
+    ("--width", "model", "width", float, "channel multiplier"),
+    ("--depth", "model", "depth", float, "block-repeat multiplier"),
+    ("--resolution", "model", "resolution", int, "side the 48x48 input is resized to inside the model"),
+    ("--dropout", "model", "dropout", float, "dropout before the classifier"),
+    ("--rotation", "augment", "rotation_degrees", float, "max random rotation, degrees"),
+    ("--shift", "augment", "shift_fraction", float, "max random shift, fraction of the side"),
+    ("--zoom", "augment", "zoom_fraction", float, "max random zoom, fraction"),
+    ("--erasing", "augment", "erasing_probability", float, "random-erasing probability"),
+)
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        args.run(args)
+    except (DatasetFormatError, MissingSplitError, FileNotFoundError, FileExistsError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="fercnn", description="Train and evaluate FERNet on FER2013.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    train = commands.add_parser("train", help="train (or resume) a model, then evaluate it and plot")
+    _add_data_output(train)
+    train.add_argument("--config", type=Path, help="start from a saved config.json; flags override it")
+    for flag, _section, _name, kind, text in TRAIN_FLAGS:
+        train.add_argument(flag, type=kind, help=text)
+    train.add_argument("--no-flip", action="store_true", help="turn off random horizontal flips")
+    train.add_argument(
+        "--no-resume", action="store_true", help="refuse to continue a run already in the output folder"
+    )
+    train.add_argument("--quiet", action="store_true", help="one line per epoch instead of progress bars")
+    train.set_defaults(run=run_train)
+
+    evaluate = commands.add_parser("evaluate", help="score a saved model on every split present")
+    _add_data_output(evaluate)
+    evaluate.add_argument("--model", type=Path, help=f"a .keras model (default: OUTPUT_DIR/{BEST_MODEL})")
+    evaluate.set_defaults(run=run_evaluate)
+
+    inspect = commands.add_parser("inspect", help="class counts, duplicate faces across splits, sample plots")
+    _add_data_output(inspect)
+    inspect.set_defaults(run=run_inspect)
+    return parser
+
+
+def _add_data_output(parser):
+    parser.add_argument(
+        "--data",
+        default=DEFAULT_DATA,
+        help="fer2013.csv(.gz), a folder holding it, or the Kaggle train/ and test/ image folders"
+        " (default %(default)s)",
+    )
+    parser.add_argument(
+        "--output-dir",
+        default=DEFAULT_OUTPUT,
+        help="where weights, metrics and plots go (default %(default)s)",
+    )
+
+
+def config_from_args(args):
+    """Defaults, then a saved config if given, then every flag the user set."""
+    config = TrainConfig.load(args.config) if args.config else TrainConfig()
+    top, sections = {}, {"model": {}, "augment": {}}
+    for flag, section, name, _kind, _text in TRAIN_FLAGS:
+        value = getattr(args, flag[2:].replace("-", "_"))
+        if value is not None:
+            (sections[section] if section else top)[name] = value
+    if args.no_flip:
+        sections["augment"]["horizontal_flip"] = False
+    return replace(
+        config,
+        data=args.data,
+        output_dir=args.output_dir,
+        model=replace(config.model, **sections["model"]),
+        augment=replace(config.augment, **sections["augment"]),
+        **top,
+    )
+
+
+def run_train(args):
+    from .loading import load_fer2013
+    from .reporting import write_data_figures, write_evaluation, write_training_curves
+    from .train import train
+
+    config = config_from_args(args)
+    data = load_fer2013(config.data)
+    result = train(config, data, resume=not args.no_resume, verbose=2 if args.quiet else "auto")
+    write_training_curves(result.output_dir)
+    write_data_figures(data, result.output_dir)
+    write_evaluation(result.best_model_path, data, result.output_dir)
+    print(
+        f"Best PublicTest accuracy {result.state.best_val_accuracy:.4f} at epoch {result.state.best_epoch}; "
+        f"model, metrics and plots in {result.output_dir}/"
+    )
+
+
+def run_evaluate(args):
+    from .loading import load_fer2013
+    from .reporting import write_evaluation
+
+    model_path = args.model or Path(args.output_dir) / BEST_MODEL
+    if not Path(model_path).is_file():
+        raise FileNotFoundError(
+            f"model {model_path} does not exist: train one first (python -m fercnn train)"
+            " or pass --model PATH"
+        )
+    write_evaluation(model_path, load_fer2013(args.data), args.output_dir)
+
+
+def run_inspect(args):
+    from .duplicates import duplicate_table
+    from .loading import load_fer2013
+    from .reporting import write_data_figures
+
+    data = load_fer2013(args.data)
+    print(f"FER2013 from {data.source}\n")
+    print(data.class_table().to_string(), "\n")
+    print("Byte-identical faces (split_b faces that repeat a split_a face):")
+    print(duplicate_table(data).to_string(index=False))
+    write_data_figures(data, args.output_dir)
+    print(f"\nPlots written to {args.output_dir}/")

@@ -1,0 +1,69 @@
+"""Every setting of a training run in one JSON-serialisable record, saved beside the weights.
+
+Reading ``config.json`` back gives the exact run: data path, recipe, augmentation and
+architecture, so a result can always be traced to the settings that produced it.
+"""
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from .augment import AugmentConfig
+from .model import ModelConfig, Stage
+
+CLASS_WEIGHTINGS = ("none", "balanced", "sqrt")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    data: str = "data/fer2013.csv"
+    output_dir: str = "models"
+    epochs: int = 60
+    batch_size: int = 64
+    learning_rate: float = 2e-3
+    weight_decay: float = 0.05
+    warmup_epochs: int = 2
+    label_smoothing: float = 0.1
+    patience: int = 15
+    class_weighting: str = "none"
+    seed: int = 42
+    augment: AugmentConfig = field(default_factory=AugmentConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+
+    def __post_init__(self):
+        for name in ("epochs", "batch_size", "patience"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.learning_rate <= 0:
+            raise ValueError(f"learning_rate must be > 0, got {self.learning_rate}")
+        if not 0 <= self.label_smoothing < 1:
+            raise ValueError(f"label_smoothing must be in [0, 1), got {self.label_smoothing}")
+        if self.class_weighting not in CLASS_WEIGHTINGS:
+            raise ValueError(
+                f"class_weighting {self.class_weighting!r} is unknown: "
+                f"use one of {', '.join(CLASS_WEIGHTINGS)}"
+            )
+
+    def to_dict(self):
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values):
+        values = dict(values)
+        values["augment"] = AugmentConfig(**values.get("augment", {}))
+        model = dict(values.get("model", {}))
+        if "stages" in model:
+            model["stages"] = tuple(Stage(**stage) for stage in model["stages"])
+        values["model"] = ModelConfig(**model)
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"unknown training setting(s) {', '.join(unknown)}")
+        return cls(**values)
+
+    def save(self, path):
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n")
+
+    @classmethod
+    def load(cls, path):
+        return cls.from_dict(json.loads(Path(path).read_text()))

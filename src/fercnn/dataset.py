@@ -1,0 +1,62 @@
+"""In-memory FER2013: uint8 faces and integer labels, one entry per split that is present."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import MissingSplitError
+from .labels import EMOTIONS, NUM_CLASSES, SPLIT_TO_USAGE, SPLITS
+
+
+@dataclass(frozen=True)
+class Split:
+    """Faces ``(N, 48, 48, 1)`` uint8 and labels ``(N,)`` int64 in the official class order."""
+
+    images: np.ndarray
+    labels: np.ndarray
+
+    def __len__(self):
+        return len(self.labels)
+
+    def class_counts(self):
+        return np.bincount(self.labels, minlength=NUM_CLASSES)
+
+
+@dataclass(frozen=True)
+class FER2013:
+    """The splits found at ``source``; asking for an absent one says which are there.
+
+    A copy of FER2013 may lack a split (the Kaggle image release merges the two test sets,
+    some mirrors hold out PrivateTest), so callers iterate over ``names`` instead of
+    assuming all three exist.
+    """
+
+    splits: dict
+    source: Path
+
+    @property
+    def names(self):
+        return tuple(name for name in SPLITS if name in self.splits)
+
+    def __contains__(self, name):
+        return name in self.splits
+
+    def __getitem__(self, name):
+        if name not in self.splits:
+            if name not in SPLITS:
+                raise MissingSplitError(f"unknown split {name!r}: choose one of {', '.join(SPLITS)}")
+            raise MissingSplitError(
+                f"split {name!r} ({SPLIT_TO_USAGE[name]} rows) is absent from {self.source}; "
+                f"it holds {', '.join(self.names)}"
+            )
+        return self.splits[name]
+
+    def class_table(self):
+        """Images per class and split, as a DataFrame (the table in every FER2013 paper)."""
+        table = pd.DataFrame(
+            {name: self.splits[name].class_counts() for name in self.names}, index=list(EMOTIONS)
+        ).T
+        table["total"] = table.sum(axis=1)
+        return table

@@ -1,0 +1,85 @@
+"""Read the Kaggle image-folder release of FER2013: ``train/<emotion>/*.jpg``, ``test/<emotion>/*.jpg``.
+
+The split is recovered from each file's name where the release kept it (``Training_*``,
+``PublicTest_*``, ``PrivateTest_*``); a file under ``test/`` whose name carries no split counts
+as the test split, one under ``train/`` as training. Images must already be 48x48: resizing
+silently would hide a wrong folder.
+"""
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from .dataset import Split
+from .errors import DatasetFormatError
+from .labels import EMOTIONS, IMAGE_SIZE, SPLITS, USAGE_TO_SPLIT
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
+FOLDER_SPLITS = {"train": "train", "test": "test"}
+
+
+def is_image_folder_release(root):
+    return any((Path(root) / folder).is_dir() for folder in FOLDER_SPLITS)
+
+
+def read_image_folders(root):
+    """Return ``{split: Split}`` for the splits present under ``root``."""
+    root = Path(root)
+    files = {name: ([], []) for name in SPLITS}
+    for folder, default_split in FOLDER_SPLITS.items():
+        for path, label in _labelled_files(root / folder):
+            paths, labels = files[_split_of(path.name, default_split)]
+            paths.append(path)
+            labels.append(label)
+    return {
+        name: Split(_read_images(paths), np.array(labels, dtype=np.int64))
+        for name, (paths, labels) in files.items()
+        if paths
+    }
+
+
+def _labelled_files(folder):
+    if not folder.is_dir():
+        return
+    labelled_dirs = [(_label_of(path), path) for path in folder.iterdir() if path.is_dir()]
+    for label, class_dir in sorted(labelled_dirs):
+        for path in sorted(class_dir.iterdir()):
+            if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES:
+                yield path, label
+
+
+def _label_of(class_dir):
+    name = class_dir.name.lower()
+    if name not in EMOTIONS:
+        raise DatasetFormatError(
+            f"{class_dir}: folder name {class_dir.name!r} is not an emotion; "
+            f"expected one of {', '.join(EMOTIONS)}"
+        )
+    return EMOTIONS.index(name)
+
+
+def _split_of(file_name, default_split):
+    prefix = file_name.split("_", 1)[0]
+    return USAGE_TO_SPLIT.get(prefix, default_split)
+
+
+def _read_images(paths):
+    images = np.empty((len(paths), IMAGE_SIZE, IMAGE_SIZE, 1), dtype=np.uint8)
+    for index, path in enumerate(paths):
+        images[index, :, :, 0] = read_face_image(path)
+    return images
+
+
+def read_face_image(path):
+    """One 48x48 face as a uint8 array; errors name the file and what is wrong with it."""
+    try:
+        with Image.open(path) as image:
+            gray = np.asarray(image.convert("L"))
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise DatasetFormatError(f"{path}: unreadable image ({error})") from None
+    if gray.shape != (IMAGE_SIZE, IMAGE_SIZE):
+        raise DatasetFormatError(
+            f"{path}: image is {gray.shape[1]}x{gray.shape[0]}, expected {IMAGE_SIZE}x{IMAGE_SIZE}"
+        )
+    return gray

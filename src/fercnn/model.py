@@ -1,0 +1,125 @@
+"""FERNet: a small MobileNetV2-style CNN for 48x48 grayscale faces.
+
+Default architecture (input 48x48x1, raw pixels 0..255; normalisation lives inside the model):
+
+    stage            block                               output
+    rescale          x / 127.5 - 1                       48x48x1
+    stem             conv3x3, stride 2, BN, ReLU6        24x24x32
+    stage 1          depthwise-separable (expansion 1)   24x24x24
+    stage 2          2 x inverted residual, t=4, s=2     12x12x48
+    stage 3          3 x inverted residual, t=4, s=2     6x6x96
+    stage 4          1 x inverted residual, t=4          6x6x160
+    head             conv1x1 -> 384, BN, ReLU6, global average pool, dropout, dense 7, softmax
+
+About 0.4M parameters. The layout spends little compute at 24x24 and most of its blocks at
+12x12 and 6x6, because on a CPU the cost of training is dominated by the large early
+activations (and their BatchNorms), not by parameter count: see benchmarks/throughput.py.
+
+An inverted residual block expands channels ``t`` times with a 1x1 conv, filters each channel
+with a 3x3 depthwise conv, and projects back with a *linear* 1x1 conv (no activation: ReLU on a
+narrow bottleneck destroys information, the MobileNetV2 argument); a skip connection adds the
+input where the shapes match. Only built-in Keras layers are used, so a saved model loads on
+any backend without custom objects.
+"""
+
+from dataclasses import dataclass
+
+import keras
+from keras import layers
+
+from .labels import IMAGE_SIZE, NUM_CLASSES
+
+
+@dataclass(frozen=True)
+class Stage:
+    """``repeats`` inverted residual blocks; the first one applies ``stride``."""
+
+    expansion: int
+    channels: int
+    repeats: int
+    stride: int
+
+
+DEFAULT_STAGES = (
+    Stage(expansion=1, channels=24, repeats=1, stride=1),
+    Stage(expansion=4, channels=48, repeats=2, stride=2),
+    Stage(expansion=4, channels=96, repeats=3, stride=2),
+    Stage(expansion=4, channels=160, repeats=1, stride=1),
+)
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Knobs for size and speed; the defaults are the shipped architecture.
+
+    ``width`` scales every channel count, ``depth`` every stage's repeat count, and
+    ``resolution`` is the side the 48x48 input is resized to inside the model (larger keeps
+    more detail after the stride-2 stem, at quadratic cost).
+    """
+
+    width: float = 1.0
+    depth: float = 1.0
+    resolution: int = IMAGE_SIZE
+    stem_channels: int = 32
+    stem_stride: int = 2
+    head_channels: int = 384
+    dropout: float = 0.2
+    stages: tuple = DEFAULT_STAGES
+
+    def __post_init__(self):
+        if self.width <= 0 or self.depth <= 0:
+            raise ValueError(f"width and depth must be > 0, got width={self.width}, depth={self.depth}")
+        if self.resolution < 16:
+            raise ValueError(f"resolution must be >= 16 pixels, got {self.resolution}")
+        if not 0 <= self.dropout < 1:
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
+
+
+def build_fernet(config=ModelConfig(), num_classes=NUM_CLASSES, name="fernet"):
+    """Build the classifier: raw ``(48, 48, 1)`` pixels in, class probabilities out."""
+    inputs = keras.Input((IMAGE_SIZE, IMAGE_SIZE, 1), name="pixels")
+    x = layers.Rescaling(1 / 127.5, offset=-1.0, name="rescale")(inputs)
+    if config.resolution != IMAGE_SIZE:
+        x = layers.Resizing(config.resolution, config.resolution, name="resize")(x)
+    x = conv_bn_relu6(x, _scaled(config.stem_channels, config.width), 3, config.stem_stride, "stem")
+    for stage_index, stage in enumerate(config.stages, start=1):
+        channels = _scaled(stage.channels, config.width)
+        for repeat in range(max(1, round(stage.repeats * config.depth))):
+            stride = stage.stride if repeat == 0 else 1
+            x = inverted_residual(x, stage.expansion, channels, stride, f"s{stage_index}b{repeat + 1}")
+    x = conv_bn_relu6(x, _scaled(config.head_channels, max(config.width, 1.0)), 1, 1, "head")
+    x = layers.GlobalAveragePooling2D(name="pool")(x)
+    x = layers.Dropout(config.dropout, name="dropout")(x)
+    outputs = layers.Dense(num_classes, activation="softmax", name="predictions", dtype="float32")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def conv_bn_relu6(x, channels, kernel_size, stride, name):
+    x = layers.Conv2D(channels, kernel_size, stride, padding="same", use_bias=False, name=f"{name}_conv")(x)
+    x = layers.BatchNormalization(name=f"{name}_bn")(x)
+    return layers.ReLU(6.0, name=f"{name}_relu6")(x)
+
+
+def inverted_residual(x, expansion, channels, stride, name):
+    """Expand (1x1), depthwise 3x3, linear project (1x1); add the input when shapes match.
+
+    With ``expansion=1`` there is no expansion conv and the block is a plain depthwise-separable
+    convolution, the form MobileNetV2 uses for its first block.
+    """
+    shortcut = x
+    in_channels = x.shape[-1]
+    if expansion != 1:
+        x = conv_bn_relu6(x, in_channels * expansion, 1, 1, f"{name}_expand")
+    x = layers.DepthwiseConv2D(3, stride, padding="same", use_bias=False, name=f"{name}_dw")(x)
+    x = layers.BatchNormalization(name=f"{name}_dw_bn")(x)
+    x = layers.ReLU(6.0, name=f"{name}_dw_relu6")(x)
+    x = layers.Conv2D(channels, 1, use_bias=False, name=f"{name}_project")(x)
+    x = layers.BatchNormalization(name=f"{name}_project_bn")(x)
+    if stride == 1 and in_channels == channels:
+        x = layers.Add(name=f"{name}_add")([shortcut, x])
+    return x
+
+
+def _scaled(channels, width):
+    """Scale a channel count and round to a multiple of 8, the MobileNet convention."""
+    return max(8, int(channels * width + 4) // 8 * 8)

@@ -1,0 +1,61 @@
+"""The artefacts a run leaves in its output folder: metrics, reports and figures.
+
+Shared by the CLI and the notebooks so both write the same files under the same names.
+"""
+
+from pathlib import Path
+
+import keras
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from .checkpoints import HISTORY
+from .evaluate import evaluate, format_summary, metrics_document, save_metrics
+from .labels import SPLIT_TO_USAGE
+from .plots import (
+    plot_class_distribution,
+    plot_confusion_matrices,
+    plot_sample_faces,
+    plot_training_curves,
+    save_figure,
+)
+
+
+def write_evaluation(model_path, data, output_dir, show=False):
+    """Evaluate the saved model on every split in ``data``; write metrics, reports, confusion plots."""
+    output_dir = Path(output_dir)
+    model = keras.models.load_model(model_path, compile=False)
+    evaluations = evaluate(model, data)
+    document = metrics_document(evaluations, model_path, data, model.count_params())
+    save_metrics(document, evaluations, output_dir)
+    for name, evaluation in evaluations.items():
+        title = f"{name} ({SPLIT_TO_USAGE[name]})"
+        _finish(
+            plot_confusion_matrices(evaluation.confusion(), title),
+            output_dir / f"confusion_matrix_{name}.png",
+            show,
+        )
+    print(format_summary(document))
+    return document
+
+
+def write_data_figures(data, output_dir, show=False):
+    """Class distribution per split and a grid of training faces per class."""
+    output_dir = Path(output_dir)
+    _finish(plot_class_distribution(data), output_dir / "class_distribution.png", show)
+    first_split = data.names[0]
+    _finish(plot_sample_faces(data[first_split]), output_dir / f"sample_faces_{first_split}.png", show)
+
+
+def write_training_curves(output_dir, show=False):
+    output_dir = Path(output_dir)
+    history = pd.read_csv(output_dir / HISTORY)
+    _finish(plot_training_curves(history), output_dir / "training_curves.png", show)
+    return history
+
+
+def _finish(figure, path, show):
+    save_figure(figure, path)
+    if show:
+        plt.show()
+    plt.close(figure)

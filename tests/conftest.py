@@ -1,0 +1,65 @@
+"""Synthetic FER2013-format data: the suite never needs the real dataset.
+
+Faces are made trivially separable (each class has its own brightness band and a stripe at
+a class-specific row), so a tiny model must learn them within a couple of epochs.
+"""
+
+import gzip
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from fercnn.labels import EMOTIONS, IMAGE_SIZE, SPLIT_TO_USAGE  # noqa: E402
+
+REAL_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "fer2013" / "fer2013.csv.gz"
+
+
+def make_faces(per_class, seed=0):
+    """``(7 * per_class, 48, 48, 1)`` uint8 faces and their labels, in class order."""
+    rng = np.random.default_rng(seed)
+    labels = np.repeat(np.arange(len(EMOTIONS)), per_class)
+    images = rng.integers(0, 40, size=(len(labels), IMAGE_SIZE, IMAGE_SIZE, 1))
+    for index, label in enumerate(labels):
+        images[index] += 30 * label
+        images[index, 6 * label : 6 * label + 4] = 255
+    return images.clip(0, 255).astype(np.uint8), labels
+
+
+def csv_rows(images, labels, usage):
+    pairs = zip(images, labels, strict=True)
+    return [f"{label},{' '.join(map(str, image.ravel()))},{usage}" for image, label in pairs]
+
+
+def write_csv(path, rows, header="emotion,pixels,Usage"):
+    text = "\n".join([header, *rows]) + "\n"
+    if str(path).endswith(".gz"):
+        with gzip.open(path, "wt") as handle:
+            handle.write(text)
+    else:
+        Path(path).write_text(text)
+    return path
+
+
+def synthetic_rows(per_class=(6, 2, 2), splits=("train", "validation", "test"), seed=0):
+    rows = []
+    for offset, (split, count) in enumerate(zip(splits, per_class, strict=True)):
+        images, labels = make_faces(count, seed + offset)
+        rows += csv_rows(images, labels, SPLIT_TO_USAGE[split])
+    return rows
+
+
+@pytest.fixture
+def fer_csv(tmp_path):
+    """A complete tiny FER2013 CSV: 6 training, 2 PublicTest and 2 PrivateTest faces per class."""
+    return write_csv(tmp_path / "fer2013.csv", synthetic_rows())
+
+
+@pytest.fixture
+def learnable_csv(tmp_path):
+    """Enough separable faces to learn from (Training and PublicTest only, like ../shared)."""
+    rows = synthetic_rows(per_class=(24, 6), splits=("train", "validation"))
+    return write_csv(tmp_path / "fer2013.csv.gz", rows)
