@@ -13,7 +13,10 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from fercnn.config import TrainConfig  # noqa: E402
 from fercnn.labels import EMOTIONS, IMAGE_SIZE, SPLIT_TO_USAGE  # noqa: E402
+from fercnn.model import ModelConfig  # noqa: E402
+from fercnn.train import train  # noqa: E402
 
 REAL_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "fer2013" / "fer2013.csv.gz"
 
@@ -58,8 +61,33 @@ def fer_csv(tmp_path):
     return write_csv(tmp_path / "fer2013.csv", synthetic_rows())
 
 
-@pytest.fixture
-def learnable_csv(tmp_path):
+@pytest.fixture(scope="session")
+def learnable_csv(tmp_path_factory):
     """Enough separable faces to learn from (Training and PublicTest only, like ../shared)."""
     rows = synthetic_rows(per_class=(24, 6), splits=("train", "validation"))
-    return write_csv(tmp_path / "fer2013.csv.gz", rows)
+    return write_csv(tmp_path_factory.mktemp("learnable") / "fer2013.csv.gz", rows)
+
+
+TINY_MODEL = ModelConfig(width=0.5, head_channels=64, dropout=0.0, batchnorm_momentum=0.8)
+
+
+def tiny_config(data, output_dir, **overrides):
+    """A recipe that trains a small model in seconds on the synthetic faces."""
+    settings = dict(
+        data=str(data),
+        output_dir=str(output_dir),
+        epochs=6,
+        batch_size=16,
+        learning_rate=5e-3,
+        warmup_epochs=1,
+        patience=50,
+        model=TINY_MODEL,
+    )
+    return TrainConfig(**(settings | overrides))
+
+
+@pytest.fixture(scope="session")
+def trained_run(learnable_csv, tmp_path_factory):
+    """One short training shared by the tests that only read its results."""
+    config = tiny_config(learnable_csv, tmp_path_factory.mktemp("trained") / "run")
+    return config, train(config, verbose=0)

@@ -51,4 +51,4 @@ def build_augmenter(config=AugmentConfig(), seed=None):
     if config.erasing_probability:
         chance = config.erasing_probability
         layers.append(keras.layers.RandomErasing(factor=(chance, chance), seed=seed))
-    return keras.Sequential(layers, name="augment")
+    return keras.Sequential(layers or [keras.layers.Identity()], name="augment")

@@ -54,7 +54,9 @@ class ModelConfig:
 
     ``width`` scales every channel count, ``depth`` every stage's repeat count, and
     ``resolution`` is the side the 48x48 input is resized to inside the model (larger keeps
-    more detail after the stride-2 stem, at quadratic cost).
+    more detail after the stride-2 stem, at quadratic cost). ``batchnorm_momentum`` sets how
+    slowly BatchNorm's inference statistics follow the batches: runs of only a few dozen
+    steps need a lower value than Keras' 0.99 or their inference statistics stay unsettled.
     """
 
     width: float = 1.0
@@ -64,6 +66,7 @@ class ModelConfig:
     stem_stride: int = 2
     head_channels: int = 384
     dropout: float = 0.2
+    batchnorm_momentum: float = 0.99
     stages: tuple = DEFAULT_STAGES
 
     def __post_init__(self):
@@ -71,6 +74,8 @@ class ModelConfig:
             raise ValueError(f"width and depth must be > 0, got width={self.width}, depth={self.depth}")
         if self.resolution < 16:
             raise ValueError(f"resolution must be >= 16 pixels, got {self.resolution}")
+        if not 0 < self.batchnorm_momentum < 1:
+            raise ValueError(f"batchnorm_momentum must be in (0, 1), got {self.batchnorm_momentum}")
         if not 0 <= self.dropout < 1:
             raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
 
@@ -81,26 +86,28 @@ def build_fernet(config=ModelConfig(), num_classes=NUM_CLASSES, name="fernet"):
     x = layers.Rescaling(1 / 127.5, offset=-1.0, name="rescale")(inputs)
     if config.resolution != IMAGE_SIZE:
         x = layers.Resizing(config.resolution, config.resolution, name="resize")(x)
-    x = conv_bn_relu6(x, _scaled(config.stem_channels, config.width), 3, config.stem_stride, "stem")
+    momentum = config.batchnorm_momentum
+    x = conv_bn_relu6(x, _scaled(config.stem_channels, config.width), 3, config.stem_stride, momentum, "stem")
     for stage_index, stage in enumerate(config.stages, start=1):
         channels = _scaled(stage.channels, config.width)
         for repeat in range(max(1, round(stage.repeats * config.depth))):
             stride = stage.stride if repeat == 0 else 1
-            x = inverted_residual(x, stage.expansion, channels, stride, f"s{stage_index}b{repeat + 1}")
-    x = conv_bn_relu6(x, _scaled(config.head_channels, max(config.width, 1.0)), 1, 1, "head")
+            block = f"s{stage_index}b{repeat + 1}"
+            x = inverted_residual(x, stage.expansion, channels, stride, momentum, block)
+    x = conv_bn_relu6(x, _scaled(config.head_channels, max(config.width, 1.0)), 1, 1, momentum, "head")
     x = layers.GlobalAveragePooling2D(name="pool")(x)
     x = layers.Dropout(config.dropout, name="dropout")(x)
     outputs = layers.Dense(num_classes, activation="softmax", name="predictions", dtype="float32")(x)
     return keras.Model(inputs, outputs, name=name)
 
 
-def conv_bn_relu6(x, channels, kernel_size, stride, name):
+def conv_bn_relu6(x, channels, kernel_size, stride, momentum, name):
     x = layers.Conv2D(channels, kernel_size, stride, padding="same", use_bias=False, name=f"{name}_conv")(x)
-    x = layers.BatchNormalization(name=f"{name}_bn")(x)
+    x = layers.BatchNormalization(momentum=momentum, name=f"{name}_bn")(x)
     return layers.ReLU(6.0, name=f"{name}_relu6")(x)
 
 
-def inverted_residual(x, expansion, channels, stride, name):
+def inverted_residual(x, expansion, channels, stride, momentum, name):
     """Expand (1x1), depthwise 3x3, linear project (1x1); add the input when shapes match.
 
     With ``expansion=1`` there is no expansion conv and the block is a plain depthwise-separable
@@ -109,12 +116,12 @@ def inverted_residual(x, expansion, channels, stride, name):
     shortcut = x
     in_channels = x.shape[-1]
     if expansion != 1:
-        x = conv_bn_relu6(x, in_channels * expansion, 1, 1, f"{name}_expand")
+        x = conv_bn_relu6(x, in_channels * expansion, 1, 1, momentum, f"{name}_expand")
     x = layers.DepthwiseConv2D(3, stride, padding="same", use_bias=False, name=f"{name}_dw")(x)
-    x = layers.BatchNormalization(name=f"{name}_dw_bn")(x)
+    x = layers.BatchNormalization(momentum=momentum, name=f"{name}_dw_bn")(x)
     x = layers.ReLU(6.0, name=f"{name}_dw_relu6")(x)
     x = layers.Conv2D(channels, 1, use_bias=False, name=f"{name}_project")(x)
-    x = layers.BatchNormalization(name=f"{name}_project_bn")(x)
+    x = layers.BatchNormalization(momentum=momentum, name=f"{name}_project_bn")(x)
     if stride == 1 and in_channels == channels:
         x = layers.Add(name=f"{name}_add")([shortcut, x])
     return x

@@ -21,11 +21,11 @@ from .plots import (
 )
 
 
-def write_evaluation(model_path, data, output_dir, show=False):
+def write_evaluation(model_path, data, output_dir, show=False, batch_size=256):
     """Evaluate the saved model on every split in ``data``; write metrics, reports, confusion plots."""
     output_dir = Path(output_dir)
     model = keras.models.load_model(model_path, compile=False)
-    evaluations = evaluate(model, data)
+    evaluations = evaluate(model, data, batch_size)
     document = metrics_document(evaluations, model_path, data, model.count_params())
     save_metrics(document, evaluations, output_dir)
     for name, evaluation in evaluations.items():

@@ -1,0 +1,73 @@
+import json
+
+import pytest
+from conftest import synthetic_rows, write_csv
+
+from fercnn.cli import build_parser, config_from_args, main
+
+
+def test_train_writes_model_metrics_and_plots_then_evaluate_reproduces_them(learnable_csv, tmp_path, capsys):
+    out = tmp_path / "out"
+    args = ["--data", str(learnable_csv), "--output-dir", str(out)]
+    tiny = ["--epochs", "1", "--batch-size", "32", "--width", "0.5", "--quiet"]
+    assert main(["train", *args, *tiny]) == 0
+    for name in (
+        "fernet_fer2013.keras",
+        "config.json",
+        "history.csv",
+        "metrics.json",
+        "training_curves.png",
+        "class_distribution.png",
+        "sample_faces_train.png",
+        "confusion_matrix_validation.png",
+    ):
+        assert (out / name).is_file(), name
+    trained = json.loads((out / "metrics.json").read_text())
+    assert "validation (PublicTest)" in capsys.readouterr().out
+
+    assert main(["evaluate", *args]) == 0
+    evaluated = json.loads((out / "metrics.json").read_text())
+    assert evaluated["splits"]["validation"]["accuracy"] == trained["splits"]["validation"]["accuracy"]
+
+
+def test_flags_override_a_saved_config(tmp_path):
+    parser = build_parser()
+    first = config_from_args(parser.parse_args(["train", "--epochs", "3", "--rotation", "5", "--no-flip"]))
+    assert (first.epochs, first.augment.rotation_degrees, first.augment.horizontal_flip) == (3, 5.0, False)
+    first.save(tmp_path / "config.json")
+    second = config_from_args(
+        parser.parse_args(
+            ["train", "--config", str(tmp_path / "config.json"), "--width", "0.5", "--data", "x"]
+        )
+    )
+    assert (second.epochs, second.model.width, second.augment.rotation_degrees, second.data) == (
+        3,
+        0.5,
+        5.0,
+        "x",
+    )
+
+
+def test_inspect_reports_counts_and_duplicates(tmp_path, capsys):
+    rows = synthetic_rows((2, 1), ("train", "validation"))
+    rows.append(rows[0].replace(",Training", ",PublicTest"))  # one face leaked into validation
+    path = write_csv(tmp_path / "fer2013.csv", rows)
+    assert main(["inspect", "--data", str(path), "--output-dir", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    assert "Byte-identical faces" in printed
+    assert (tmp_path / "out" / "class_distribution.png").is_file()
+    line = next(line for line in printed.splitlines() if line.split()[:2] == ["train", "validation"])
+    assert line.split()[2:] == ["1", "0"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["evaluate", "--data", "nowhere.csv"], "does not exist"),
+        (["train", "--data", "nowhere.csv"], "FER2013 data not found: nowhere.csv"),
+        (["train", "--class-weighting", "magic"], "class_weighting 'magic' is unknown"),
+    ],
+)
+def test_errors_are_one_clear_message_and_exit_code_2(tmp_path, capsys, argv, message):
+    assert main([*argv, "--output-dir", str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err

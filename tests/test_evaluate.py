@@ -1,0 +1,51 @@
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from fercnn.dataset import FER2013, Split
+from fercnn.evaluate import SplitEvaluation
+from fercnn.loading import load_fer2013
+from fercnn.reporting import write_evaluation
+
+
+def test_evaluation_writes_readable_metrics_reports_and_plots(trained_run, learnable_csv, tmp_path):
+    _, result = trained_run
+    data = load_fer2013(learnable_csv)
+    document = write_evaluation(result.best_model_path, data, tmp_path)
+
+    saved = json.loads((tmp_path / "metrics.json").read_text())
+    assert saved == document
+    assert saved["missing_splits"] == ["PrivateTest"]
+    validation = saved["splits"]["validation"]
+    assert validation["usage"] == "PublicTest" and validation["images"] == 42
+    assert validation["accuracy"] == pytest.approx(result.state.best_val_accuracy, abs=1e-6)
+    assert np.sum(validation["confusion_matrix"]) == 42
+    assert set(validation["per_class"]) == {"angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"}
+    report = (tmp_path / "classification_report_validation.txt").read_text()
+    assert "PublicTest" in report and "macro avg" in report
+    for split in ("train", "validation"):
+        with Image.open(tmp_path / f"confusion_matrix_{split}.png") as image:
+            assert image.size[0] > 500
+
+
+def test_scores_and_flip_tta_are_computed_from_the_predictions():
+    labels = np.array([0, 1, 1, 6])
+    plain = np.eye(7)[[0, 1, 0, 6]]  # one mistake
+    mirrored = np.eye(7)[[0, 1, 1, 6]]
+    evaluation = SplitEvaluation("test", labels, plain, (plain + 1.01 * mirrored) / 2)
+    summary = evaluation.summary()
+    assert summary["usage"] == "PrivateTest"
+    assert summary["accuracy"] == 0.75
+    assert summary["accuracy_flip_tta"] == 1.0
+    assert summary["confusion_matrix"][1][0] == 1
+
+
+def test_missing_split_is_listed_not_skipped(trained_run, tmp_path):
+    _, result = trained_run
+    faces = np.zeros((7, 48, 48, 1), np.uint8)
+    data = FER2013({"test": Split(faces, np.arange(7))}, "synthetic")
+    document = write_evaluation(result.best_model_path, data, tmp_path)
+    assert list(document["splits"]) == ["test"]
+    assert document["missing_splits"] == ["Training", "PublicTest"]

@@ -1,0 +1,70 @@
+"""Both notebooks run end to end on tiny synthetic data, as CI and a local Jupyter would run them."""
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def execute(name, parameters):
+    """Run a notebook with a cell after its ``parameters`` cell overriding them (papermill's way)."""
+    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
+    index = next(i for i, cell in enumerate(notebook.cells) if "parameters" in cell.metadata.get("tags", []))
+    overrides = "\n".join(f"{key} = {value!r}" for key, value in parameters.items())
+    notebook.cells.insert(
+        index + 1, nbformat.v4.new_code_cell(overrides, metadata={"tags": ["injected-parameters"]})
+    )
+    NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    ).execute()
+    return notebook
+
+
+def test_notebooks_are_committed_without_outputs():
+    for path in NOTEBOOKS.glob("*.ipynb"):
+        if path.name == "evaluate_model.ipynb":
+            continue  # shows the shipped model's rendered results
+        cells = json.loads(path.read_text())["cells"]
+        assert all(not cell.get("outputs") for cell in cells if cell["cell_type"] == "code"), path.name
+
+
+@pytest.mark.parametrize("name", ["train_model.ipynb", "evaluate_model.ipynb"])
+def test_notebook_has_a_parameters_cell_and_colab_badge(name):
+    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
+    assert any("parameters" in cell.metadata.get("tags", []) for cell in notebook.cells)
+    assert "colab.research.google.com" in notebook.cells[0].source
+
+
+def test_train_notebook_end_to_end(learnable_csv, tmp_path):
+    out = tmp_path / "models"
+    execute(
+        "train_model.ipynb",
+        {"DATA_PATH": str(learnable_csv), "OUTPUT_DIR": str(out), "EPOCHS": 1, "BATCH_SIZE": 32},
+    )
+    for name in (
+        "fernet_fer2013.keras",
+        "history.csv",
+        "metrics.json",
+        "training_curves.png",
+        "confusion_matrix_validation.png",
+    ):
+        assert (out / name).is_file(), name
+
+
+def test_evaluate_notebook_end_to_end(trained_run, learnable_csv, tmp_path):
+    _, result = trained_run
+    notebook = execute(
+        "evaluate_model.ipynb",
+        {
+            "MODEL_PATH": str(result.best_model_path),
+            "DATA_PATH": str(learnable_csv),
+            "OUTPUT_DIR": str(tmp_path),
+        },
+    )
+    assert json.loads((tmp_path / "metrics.json").read_text())["missing_splits"] == ["PrivateTest"]
+    shown = [output for cell in notebook.cells for output in cell.get("outputs", [])]
+    assert any("image/png" in output.get("data", {}) for output in shown)

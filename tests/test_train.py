@@ -1,0 +1,92 @@
+import json
+from dataclasses import replace
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import synthetic_rows, tiny_config, write_csv
+
+from fercnn import checkpoints
+from fercnn.config import TrainConfig
+from fercnn.loading import load_fer2013
+from fercnn.train import class_weights, train
+
+
+def test_short_training_learns_a_separable_task_and_saves_everything(learnable_csv, trained_run):
+    config, result = trained_run
+    assert result.state.best_val_accuracy >= 0.9
+    assert result.history["val_accuracy"].max() == pytest.approx(result.state.best_val_accuracy)
+    for name in (
+        checkpoints.BEST_MODEL,
+        checkpoints.LAST_CHECKPOINT,
+        checkpoints.CONFIG,
+        checkpoints.HISTORY,
+    ):
+        assert (result.output_dir / name).is_file()
+    assert not list(result.output_dir.glob(".partial-*"))
+    assert TrainConfig.load(result.output_dir / checkpoints.CONFIG) == config
+    best = keras.models.load_model(result.best_model_path)
+    faces = load_fer2013(learnable_csv)["validation"]
+    accuracy = (
+        np.asarray(best.predict(faces.images.astype("float32"), verbose=0)).argmax(1) == faces.labels
+    ).mean()
+    assert accuracy == pytest.approx(result.state.best_val_accuracy, abs=1e-6)
+
+
+class Crash(Exception):
+    pass
+
+
+def test_interrupted_run_resumes_epoch_count_and_schedule(learnable_csv, tmp_path, monkeypatch):
+    config = tiny_config(learnable_csv, tmp_path / "run", epochs=3)
+    original = checkpoints.RunCheckpoint.on_epoch_end
+
+    def crash_after_first_epoch(self, epoch, logs=None):
+        original(self, epoch, logs)
+        raise Crash
+
+    monkeypatch.setattr(checkpoints.RunCheckpoint, "on_epoch_end", crash_after_first_epoch)
+    with pytest.raises(Crash):
+        train(config, verbose=0)
+    assert json.loads((tmp_path / "run" / checkpoints.STATE).read_text())["epochs_done"] == 1
+    monkeypatch.setattr(checkpoints.RunCheckpoint, "on_epoch_end", original)
+
+    result = train(config, verbose=0)
+    assert result.state.epochs_done == 3
+    assert result.history["epoch"].tolist() == [0, 1, 2]
+    trainer = keras.models.load_model(tmp_path / "run" / checkpoints.LAST_CHECKPOINT)
+    steps_per_epoch = int(np.ceil(7 * 24 / config.batch_size))
+    assert int(trainer.optimizer.iterations) == 3 * steps_per_epoch
+    # cosine decay ends at zero on the last step: the resumed run followed the original schedule
+    assert float(trainer.optimizer.learning_rate) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_finished_run_is_not_retrained(trained_run):
+    config, result = trained_run
+    checkpoint = result.output_dir / checkpoints.LAST_CHECKPOINT
+    modified = checkpoint.stat().st_mtime_ns
+    assert train(config, verbose=0).history.equals(pd.read_csv(result.output_dir / checkpoints.HISTORY))
+    assert checkpoint.stat().st_mtime_ns == modified
+
+
+def test_existing_run_is_never_overwritten_or_mixed(trained_run):
+    config, _ = trained_run
+    with pytest.raises(FileExistsError, match="already holds a training run"):
+        train(config, resume=False, verbose=0)
+    with pytest.raises(ValueError, match=r"different settings \(epochs, learning_rate\)"):
+        train(replace(config, epochs=2, learning_rate=1e-3), verbose=0)
+
+
+def test_training_needs_a_validation_split(tmp_path):
+    path = write_csv(tmp_path / "train_only.csv", synthetic_rows((2,), ("train",)))
+    with pytest.raises(KeyError, match="validation.*absent"):
+        train(tiny_config(path, tmp_path / "run"), verbose=0)
+
+
+def test_class_weights_balance_rare_classes():
+    labels = np.array([0] * 8 + [1] * 2)
+    assert class_weights(labels, "none") is None
+    balanced = class_weights(labels, "balanced")
+    assert balanced[1] == pytest.approx(4 * balanced[0])
+    assert class_weights(labels, "sqrt")[1] == pytest.approx(2 * class_weights(labels, "sqrt")[0])

@@ -1,0 +1,187 @@
+"""Write notebooks/train_model.ipynb and notebooks/evaluate_model.ipynb from the cells below.
+
+The notebooks are generated so their shared set-up cell stays identical; edit here, run
+``python tools/make_notebooks.py``, and commit the result (outputs stripped).
+"""
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+GITHUB = "fercnn/fercnn"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def badge(notebook):
+    url = f"https://colab.research.google.com/github/{GITHUB}/blob/main/notebooks/{notebook}"
+    return f'<a href="{url}" target="_parent"><img src="https://colab.research.google.com/assets/colab-badge.svg" alt="Open In Colab"/></a>'
+
+
+SETUP = f'''\
+# Set-up: in Colab, fetch and install the project (and mount Drive if asked); locally, use the checkout.
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+if "google.colab" in sys.modules:
+    if not Path("fercnn").exists():
+        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/{GITHUB}.git", "fercnn"], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "fercnn"], check=True)
+    os.chdir("fercnn")
+    if MOUNT_DRIVE:
+        from google.colab import drive
+
+        drive.mount("/content/drive")
+
+ROOT = Path.cwd().parent if Path.cwd().name == "notebooks" else Path.cwd()
+sys.path.insert(0, str(ROOT / "src"))  # works before a kernel restart picks up `pip install -e`
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def project_path(path):
+    """Relative paths are relative to the repository root, wherever the notebook runs."""
+    return Path(path) if Path(path).is_absolute() else ROOT / path
+'''
+
+DATA_HELP = """\
+## The data
+FER2013 is not redistributable, so bring your own copy (any of these works as `DATA_PATH`):
+* the original Kaggle CSV, `fer2013.csv` (or `.csv.gz`), from the
+  [ICML 2013 challenge](https://www.kaggle.com/competitions/challenges-in-representation-learning-facial-expression-recognition-challenge/data);
+* the Kaggle image release, [msambare/fer2013](https://www.kaggle.com/datasets/msambare/fer2013)
+  (`train/<emotion>/*.jpg`, `test/<emotion>/*.jpg`): set `DOWNLOAD_WITH_KAGGLEHUB = True` to fetch it with
+  your Kaggle credentials;
+* in Colab, a copy on Google Drive: `MOUNT_DRIVE = True` and `DATA_PATH = "/content/drive/MyDrive/fer2013.csv"`.
+
+Splits come from the `Usage` column: Training -> train, PublicTest -> validation (used to pick the
+checkpoint), PrivateTest -> test (never used for any choice). A split your copy lacks is reported and skipped.
+"""
+
+LOAD_DATA = """\
+from fercnn.loading import load_fer2013
+
+if DOWNLOAD_WITH_KAGGLEHUB:
+    import kagglehub
+
+    DATA_PATH = kagglehub.dataset_download("msambare/fer2013")
+data = load_fer2013(project_path(DATA_PATH))
+output_dir = project_path(OUTPUT_DIR)
+print(f"Loaded {data.source}: splits {', '.join(data.names)}")
+data.class_table()
+"""
+
+
+def train_notebook():
+    return [
+        new_markdown_cell(
+            f"{badge('train_model.ipynb')}\n\n# Train FERNet on FER2013\n\n"
+            "Trains the project's depthwise-separable / inverted-residual CNN. Every step is a call into the "
+            "`fercnn` package (the same code as `python -m fercnn train`). Re-running the training cell after "
+            "an interruption (a Colab disconnect) resumes from the last completed epoch."
+        ),
+        new_code_cell(
+            "# Parameters (papermill/nbclient can override this cell)\n"
+            'DATA_PATH = "data"  # fer2013.csv(.gz), a folder holding it, or the Kaggle train/ test/ folders\n'
+            'OUTPUT_DIR = "models"  # weights, config, history, metrics and plots\n'
+            "EPOCHS = 35\n"
+            "BATCH_SIZE = 64\n"
+            "MOUNT_DRIVE = False  # Colab only: mount Google Drive for data and checkpoints\n"
+            "DOWNLOAD_WITH_KAGGLEHUB = False  # fetch the Kaggle image release (needs Kaggle credentials)",
+            metadata={"tags": ["parameters"]},
+        ),
+        new_code_cell(SETUP),
+        new_markdown_cell(DATA_HELP),
+        new_code_cell(LOAD_DATA),
+        new_markdown_cell(
+            "## A look at the data\nClass balance per split, sample faces, and byte-identical faces shared "
+            "between splits (leakage that would inflate a test score)."
+        ),
+        new_code_cell(
+            "from fercnn.duplicates import duplicate_table\n"
+            "from fercnn.reporting import write_data_figures\n\n"
+            "write_data_figures(data, output_dir, show=True)\n"
+            "duplicate_table(data)"
+        ),
+        new_markdown_cell(
+            "## Train\nThe recipe lives in `TrainConfig` (printed below and saved as `config.json` beside the "
+            "weights). The best epoch by PublicTest accuracy is kept as `fernet_fer2013.keras`."
+        ),
+        new_code_cell(
+            "from fercnn.config import TrainConfig\n"
+            "from fercnn.train import train\n\n"
+            "config = TrainConfig(data=str(project_path(DATA_PATH)), output_dir=str(output_dir), "
+            "epochs=EPOCHS, batch_size=BATCH_SIZE)\n"
+            "print(config)\n"
+            "result = train(config, data)\n"
+            'print(f"best PublicTest accuracy {result.state.best_val_accuracy:.4f} at epoch {result.state.best_epoch}")'
+        ),
+        new_code_cell(
+            "from fercnn.reporting import write_training_curves\n\nwrite_training_curves(output_dir, show=True).tail()"
+        ),
+        new_markdown_cell(
+            "## Evaluate the best checkpoint\nAccuracy and macro-F1 on every split present, with and without "
+            "horizontal-flip test-time augmentation; confusion matrices as counts and row percentages."
+        ),
+        new_code_cell(
+            "from fercnn.reporting import write_evaluation\n\n"
+            "metrics = write_evaluation(result.best_model_path, data, output_dir, show=True)"
+        ),
+    ]
+
+
+def evaluate_notebook():
+    return [
+        new_markdown_cell(
+            f"{badge('evaluate_model.ipynb')}\n\n# Evaluate a FERNet model on FER2013\n\n"
+            "Scores a saved `.keras` model (by default the one shipped in `models/`) on every FER2013 split "
+            "you have, and shows where it goes wrong. Same code as `python -m fercnn evaluate`."
+        ),
+        new_code_cell(
+            "# Parameters (papermill/nbclient can override this cell)\n"
+            'MODEL_PATH = "models/fernet_fer2013.keras"\n'
+            'DATA_PATH = "data"  # fer2013.csv(.gz), a folder holding it, or the Kaggle train/ test/ folders\n'
+            'OUTPUT_DIR = "models"  # where metrics and plots are written\n'
+            "BATCH_SIZE = 256\n"
+            "MOUNT_DRIVE = False  # Colab only: mount Google Drive\n"
+            "DOWNLOAD_WITH_KAGGLEHUB = False  # fetch the Kaggle image release (needs Kaggle credentials)",
+            metadata={"tags": ["parameters"]},
+        ),
+        new_code_cell(SETUP),
+        new_markdown_cell(DATA_HELP),
+        new_code_cell(LOAD_DATA),
+        new_markdown_cell("## Scores per split"),
+        new_code_cell(
+            "from fercnn.reporting import write_evaluation\n\n"
+            "metrics = write_evaluation(project_path(MODEL_PATH), data, output_dir, show=True, batch_size=BATCH_SIZE)"
+        ),
+        new_code_cell(
+            "for split in metrics['splits']:\n"
+            "    print((output_dir / f'classification_report_{split}.txt').read_text())"
+        ),
+        new_markdown_cell("## Training curves (if the model's run history is beside it)"),
+        new_code_cell(
+            "from fercnn.reporting import write_training_curves\n\n"
+            "if (project_path(MODEL_PATH).parent / 'history.csv').exists():\n"
+            "    write_training_curves(project_path(MODEL_PATH).parent, show=True)\n"
+            "else:\n"
+            "    print('no history.csv beside the model')"
+        ),
+    ]
+
+
+def write(name, cells):
+    notebook = new_notebook(cells=cells)
+    notebook.metadata.update(
+        kernelspec={"display_name": "Python 3", "language": "python", "name": "python3"},
+        language_info={"name": "python"},
+        colab={"provenance": []},
+    )
+    nbformat.validate(notebook)
+    nbformat.write(notebook, ROOT / "notebooks" / name)
+
+
+if __name__ == "__main__":
+    write("train_model.ipynb", train_notebook())
+    write("evaluate_model.ipynb", evaluate_notebook())
