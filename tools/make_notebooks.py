@@ -1,9 +1,11 @@
 """Write notebooks/train_model.ipynb and notebooks/evaluate_model.ipynb from the cells below.
 
 The notebooks are generated so their shared set-up cell stays identical; edit here, run
-``python tools/make_notebooks.py``, and commit the result (outputs stripped).
+``python tools/make_notebooks.py`` (it needs the dev extras: nbformat, ruff), and commit the
+result (outputs stripped).
 """
 
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -27,7 +29,8 @@ from pathlib import Path
 
 if "google.colab" in sys.modules:
     if not Path("fercnn").exists():
-        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/{GITHUB}.git", "fercnn"], check=True)
+        repository = "https://github.com/{GITHUB}.git"
+        subprocess.run(["git", "clone", "--depth", "1", repository, "fercnn"], check=True)
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "fercnn"], check=True)
     os.chdir("fercnn")
     if MOUNT_DRIVE:
@@ -111,8 +114,9 @@ def train_notebook():
         new_code_cell(
             "from fercnn.config import TrainConfig\n"
             "from fercnn.train import train\n\n"
-            "config = TrainConfig(data=str(project_path(DATA_PATH)), output_dir=str(output_dir), "
-            "epochs=EPOCHS, batch_size=BATCH_SIZE)\n"
+            "config = TrainConfig(\n"
+            "    data=str(project_path(DATA_PATH)), output_dir=str(output_dir), epochs=EPOCHS, batch_size=BATCH_SIZE\n"
+            ")\n"
             "print(config)\n"
             "result = train(config, data)\n"
             'print(f"best PublicTest accuracy {result.state.best_val_accuracy:.4f} at epoch {result.state.best_epoch}")'
@@ -179,7 +183,9 @@ def write(name, cells):
         colab={"provenance": []},
     )
     nbformat.validate(notebook)
-    nbformat.write(notebook, ROOT / "notebooks" / name)
+    path = ROOT / "notebooks" / name
+    nbformat.write(notebook, path)
+    subprocess.run(["ruff", "format", "--quiet", str(path)], check=True)  # same style as the package
 
 
 if __name__ == "__main__":
