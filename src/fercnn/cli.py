@@ -1,4 +1,4 @@
-"""Command line: ``python -m fercnn {train,evaluate,inspect} --help``.
+"""Command line: ``python -m fercnn {train,evaluate,inspect,predict} --help``.
 
 Each command is a thin wrapper over the package's functions, the same ones the notebooks call.
 """
@@ -44,11 +44,10 @@ def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        args.run(args)
+        return args.run(args) or 0
     except (DatasetFormatError, MissingSplitError, FileNotFoundError, FileExistsError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    return 0
 
 
 def build_parser():
@@ -75,6 +74,22 @@ def build_parser():
     inspect = commands.add_parser("inspect", help="class counts, duplicate faces across splits, sample plots")
     _add_data_output(inspect)
     inspect.set_defaults(run=run_inspect)
+
+    predict = commands.add_parser("predict", help="emotions of the faces in photos (default: a sample photo)")
+    predict.add_argument("paths", nargs="*", type=Path, help="photos or folders of photos")
+    predict.add_argument("--model", type=Path, help="a .keras model (default: the shipped one)")
+    predict.add_argument(
+        "--output-dir", type=Path, default=Path("predictions"), help="annotated copies go here"
+    )
+    predict.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    predict.add_argument("--whole-image", action="store_true", help="no face found: classify the whole image")
+    predict.add_argument(
+        "--min-face",
+        type=int,
+        default=32,
+        help="smallest face side to detect, in pixels of the photo scaled to at most 640 px (default 32)",
+    )
+    predict.set_defaults(run=run_predict)
     return parser
 
 
@@ -133,12 +148,7 @@ def run_evaluate(args):
     from .loading import load_fer2013
     from .reporting import write_evaluation
 
-    model_path = args.model or Path(args.output_dir) / BEST_MODEL
-    if not Path(model_path).is_file():
-        raise FileNotFoundError(
-            f"model {model_path} does not exist: train one first (python -m fercnn train)"
-            " or pass --model PATH"
-        )
+    model_path = _existing_model(args.model or Path(args.output_dir) / BEST_MODEL)
     write_evaluation(model_path, load_fer2013(args.data), args.output_dir)
 
 
@@ -154,3 +164,31 @@ def run_inspect(args):
     print(duplicate_table(data).to_string(index=False))
     write_data_figures(data, args.output_dir)
     print(f"\nPlots written to {args.output_dir}/")
+
+
+def run_predict(args):
+    """Exit status 1 when a photo could not be read (after all the others were processed)."""
+    from .predict import (
+        SHIPPED_MODEL,
+        format_json,
+        format_table,
+        load_classifier,
+        predict_photos,
+        sample_photo,
+    )
+
+    paths = args.paths or [sample_photo()]
+    classifier = load_classifier(_existing_model(args.model or SHIPPED_MODEL))
+    results = predict_photos(paths, classifier, args.output_dir, args.whole_image, args.min_face)
+    print(format_json(results) if args.json else format_table(results))
+    if not args.json and any(result.annotated for result in results):
+        print(f"\nAnnotated copies in {args.output_dir}/")
+    return 1 if any(result.error for result in results) else 0
+
+
+def _existing_model(path):
+    if not Path(path).is_file():
+        raise FileNotFoundError(
+            f"model {path} does not exist: train one first (python -m fercnn train) or pass --model PATH"
+        )
+    return path

@@ -27,3 +27,7 @@ class MissingSplitError(KeyError):
 
     def __str__(self):
         return str(self.args[0])
+
+
+class PhotoReadError(ValueError):
+    """A photo given to ``predict`` cannot be read; the message names the file."""

@@ -1,0 +1,65 @@
+"""Print the results tables of a run folder (default models/) from the files the run wrote.
+
+The README's and the model card's figures are pasted from this output, so every number in them
+traces back to metrics.json / history.csv / train_state.json rather than to a hand copy.
+
+    python tools/model_card.py [models]
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from fercnn.labels import EMOTIONS
+
+
+def results_table(metrics):
+    lines = [
+        "| split | images | accuracy | macro-F1 | accuracy, flip TTA | macro-F1, flip TTA |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, split in metrics["splits"].items():
+        lines.append(
+            f"| {name} ({split['usage']}) | {split['images']:,} | {split['accuracy']:.2%} "
+            f"| {split['macro_f1']:.4f} | {split['accuracy_flip_tta']:.2%} "
+            f"| {split['macro_f1_flip_tta']:.4f} |"
+        )
+    for usage in metrics["missing_splits"]:
+        lines.append(f"| {usage} | not in this copy of the data | | | | |")
+    return "\n".join(lines)
+
+
+def per_class_table(split):
+    lines = ["| class | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
+    for name in EMOTIONS:
+        row = split["per_class"][name]
+        lines.append(
+            f"| {name} | {row['precision']:.4f} | {row['recall']:.4f} | {row['f1-score']:.4f} "
+            f"| {int(row['support'])} |"
+        )
+    return "\n".join(lines)
+
+
+def main():
+    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "models")
+    metrics = json.loads((folder / "metrics.json").read_text())
+    state = json.loads((folder / "train_state.json").read_text())
+    history = pd.read_csv(folder / "history.csv")
+    print(f"parameters: {metrics['parameters']:,}")
+    print(
+        f"epochs done: {state['epochs_done']}, best epoch {state['best_epoch']} "
+        f"(PublicTest accuracy during training {state['best_val_accuracy']:.4f})"
+    )
+    print(
+        f"last epoch: train accuracy (augmented) {history['accuracy'].iloc[-1]:.4f}, "
+        f"val accuracy {history['val_accuracy'].iloc[-1]:.4f}\n"
+    )
+    print(results_table(metrics), "\n")
+    print("PublicTest (validation) per class:\n")
+    print(per_class_table(metrics["splits"]["validation"]))
+
+
+if __name__ == "__main__":
+    main()
