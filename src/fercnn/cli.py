@@ -75,9 +75,16 @@ def build_parser():
     _add_data_output(inspect)
     inspect.set_defaults(run=run_inspect)
 
+    export = commands.add_parser(
+        "export", help="TensorFlow Lite float32 and int8 exports, checked on PublicTest"
+    )
+    _add_data_output(export)
+    export.add_argument("--model", type=Path, help=f"a .keras model (default: OUTPUT_DIR/{BEST_MODEL})")
+    export.set_defaults(run=run_export)
+
     predict = commands.add_parser("predict", help="emotions of the faces in photos (default: a sample photo)")
     predict.add_argument("paths", nargs="*", type=Path, help="photos or folders of photos")
-    predict.add_argument("--model", type=Path, help="a .keras model (default: the shipped one)")
+    predict.add_argument("--model", type=Path, help="a .keras or .tflite model (default: the shipped one)")
     predict.add_argument(
         "--output-dir", type=Path, default=Path("predictions"), help="annotated copies go here"
     )
@@ -164,6 +171,25 @@ def run_inspect(args):
     print(duplicate_table(data).to_string(index=False))
     write_data_figures(data, args.output_dir)
     print(f"\nPlots written to {args.output_dir}/")
+
+
+def run_export(args):
+    """Int8 calibration uses training faces; the parity check uses PublicTest, never PrivateTest."""
+    from .export import accuracy_by_model, export_tflite
+    from .litert import TFLiteClassifier
+    from .loading import load_fer2013
+    from .predict import load_classifier
+
+    model_path = _existing_model(args.model or Path(args.output_dir) / BEST_MODEL)
+    data = load_fer2013(args.data)
+    paths = export_tflite(model_path, args.output_dir, data["train"].images)
+    classifiers = {"keras": load_classifier(model_path)}
+    classifiers |= {f"tflite {kind}": TFLiteClassifier(path) for kind, path in paths.items()}
+    accuracies = accuracy_by_model(classifiers, data["validation"])
+    for name, accuracy in accuracies.items():
+        gap = 100 * (accuracy - accuracies["keras"])
+        print(f"{name:<15} PublicTest accuracy {accuracy:.4f} ({gap:+.2f} points vs keras)")
+    print("\n".join(f"wrote {path}" for path in paths.values()))
 
 
 def run_predict(args):

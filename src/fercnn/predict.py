@@ -64,7 +64,14 @@ class PhotoResult:
 
 
 def load_classifier(path=SHIPPED_MODEL):
-    """A function from ``(N, 48, 48, 1)`` uint8 faces to ``(N, 7)`` probabilities."""
+    """A function from ``(N, 48, 48, 1)`` uint8 faces to ``(N, 7)`` probabilities.
+
+    ``path`` is a ``.keras`` model or a ``.tflite`` export of one.
+    """
+    if Path(path).suffix == ".tflite":
+        from .litert import TFLiteClassifier
+
+        return TFLiteClassifier(path)
     import keras
 
     model = keras.models.load_model(path, compile=False)

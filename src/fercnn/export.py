@@ -1,0 +1,66 @@
+"""Export a trained model to TensorFlow Lite (float32 and full-integer int8) and run it.
+
+The int8 model is quantised after training with a representative sample of training faces;
+its input is the raw uint8 face (the model's own Rescaling maps it to [-1, 1]) and its output
+the seven probabilities as uint8, dequantised by :class:`fercnn.litert.TFLiteClassifier`.
+Unlike the model, training and augmentation code, this module needs TensorFlow: the converter
+is TensorFlow's.
+"""
+
+import tempfile
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+REPRESENTATIVE_IMAGES = 500
+
+
+def export_tflite(model_path, output_dir, representative_faces):
+    """Write ``<stem>_float32.tflite`` and ``<stem>_int8.tflite``; return their paths by kind."""
+    model_path, output_dir = Path(model_path), Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    model = keras.models.load_model(model_path, compile=False)
+    paths = {}
+    with tempfile.TemporaryDirectory() as saved_model:
+        model.export(saved_model, format="tf_saved_model", verbose=False)
+        for kind, configure in (("float32", _float32), ("int8", _full_integer(representative_faces))):
+            converter = tf.lite.TFLiteConverter.from_saved_model(saved_model)
+            configure(converter)
+            paths[kind] = output_dir / f"{model_path.stem}_{kind}.tflite"
+            paths[kind].write_bytes(converter.convert())
+    return paths
+
+
+def _float32(converter):
+    """No changes: the float model is the Keras model, op for op."""
+
+
+def _full_integer(faces):
+    sample = faces[np.random.default_rng(0).permutation(len(faces))[:REPRESENTATIVE_IMAGES]]
+
+    def representative_dataset():
+        for face in sample:
+            yield [face[None].astype(np.float32)]
+
+    def configure(converter):
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        converter.representative_dataset = representative_dataset
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        converter.inference_input_type = tf.uint8
+        converter.inference_output_type = tf.uint8
+
+    return configure
+
+
+def accuracy_by_model(classifiers, split, batch_size=256):
+    """Accuracy of each ``name -> classifier`` on a split, for checking exports against Keras."""
+    accuracies = {}
+    for name, classify in classifiers.items():
+        batches = range(0, len(split), batch_size)
+        probabilities = np.concatenate(
+            [classify(split.images[start : start + batch_size]) for start in batches]
+        )
+        accuracies[name] = float((probabilities.argmax(axis=1) == split.labels).mean())
+    return accuracies

@@ -1,0 +1,42 @@
+"""Run an exported ``.tflite`` model without Keras.
+
+Prefers the standalone LiteRT runtime (``ai-edge-litert``, what TensorFlow 2.20+ recommends in
+place of ``tf.lite.Interpreter``) and falls back to TensorFlow's interpreter where it is absent.
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+
+def _interpreter_class():
+    try:
+        from ai_edge_litert.interpreter import Interpreter
+    except ImportError:
+        import tensorflow as tf
+
+        Interpreter = tf.lite.Interpreter  # noqa: N806
+    return Interpreter
+
+
+class TFLiteClassifier:
+    """Call with ``(N, 48, 48, 1)`` uint8 faces; returns ``(N, 7)`` float probabilities."""
+
+    def __init__(self, path, threads=None):
+        self.path = Path(path)
+        self.interpreter = _interpreter_class()(model_path=str(path), num_threads=threads)
+        self.input = self.interpreter.get_input_details()[0]
+        self.output = self.interpreter.get_output_details()[0]
+        self._batch = None
+
+    def __call__(self, faces):
+        faces = np.asarray(faces)
+        if self._batch != len(faces):
+            self.interpreter.resize_tensor_input(self.input["index"], [len(faces), *faces.shape[1:]])
+            self.interpreter.allocate_tensors()
+            self._batch = len(faces)
+        self.interpreter.set_tensor(self.input["index"], faces.astype(self.input["dtype"]))
+        self.interpreter.invoke()
+        raw = self.interpreter.get_tensor(self.output["index"]).astype(np.float32)
+        scale, zero_point = self.output["quantization"]
+        return (raw - zero_point) * scale if scale else raw

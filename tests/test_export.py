@@ -1,0 +1,53 @@
+import numpy as np
+import pytest
+
+from fercnn.cli import main
+from fercnn.export import accuracy_by_model, export_tflite
+from fercnn.litert import TFLiteClassifier
+from fercnn.loading import load_fer2013
+from fercnn.predict import load_classifier, predict_photos, sample_photo
+
+
+@pytest.fixture(scope="module")
+def exported(trained_run, learnable_csv, tmp_path_factory):
+    _, run = trained_run
+    data = load_fer2013(learnable_csv)
+    return (
+        run,
+        data,
+        export_tflite(run.best_model_path, tmp_path_factory.mktemp("export"), data["train"].images),
+    )
+
+
+def test_float32_export_matches_keras_and_int8_stays_close(exported):
+    run, data, paths = exported
+    faces = data["validation"].images
+    keras_probabilities = load_classifier(run.best_model_path)(faces)
+    np.testing.assert_allclose(TFLiteClassifier(paths["float32"])(faces), keras_probabilities, atol=1e-4)
+    int8 = TFLiteClassifier(paths["int8"])
+    assert int8.input["dtype"] == np.uint8  # raw pixels in: normalisation is inside the model
+    assert np.abs(int8(faces) - keras_probabilities).max() < 0.1
+    assert paths["int8"].stat().st_size < paths["float32"].stat().st_size / 2
+
+
+def test_accuracy_check_and_batches_of_any_size(exported):
+    run, data, paths = exported
+    classifiers = {"keras": load_classifier(run.best_model_path), "int8": TFLiteClassifier(paths["int8"])}
+    accuracies = accuracy_by_model(classifiers, data["validation"], batch_size=5)
+    assert abs(accuracies["int8"] - accuracies["keras"]) <= 0.05
+    assert accuracies["keras"] == pytest.approx(run.state.best_val_accuracy, abs=1e-6)
+
+
+def test_predict_runs_on_a_tflite_model(exported):
+    _, _, paths = exported
+    (result,) = predict_photos([sample_photo()], load_classifier(paths["int8"]))
+    assert len(result.faces) == 1
+    assert result.faces[0].probabilities.sum() == pytest.approx(1.0, abs=0.02)
+
+
+def test_export_command_reports_parity(trained_run, learnable_csv, capsys):
+    _, run = trained_run
+    assert main(["export", "--data", str(learnable_csv), "--output-dir", str(run.output_dir)]) == 0
+    printed = capsys.readouterr().out
+    assert "tflite int8" in printed and "points vs keras" in printed
+    assert (run.output_dir / "fernet_fer2013_int8.tflite").is_file()
