@@ -25,9 +25,10 @@ def test_evaluation_writes_readable_metrics_reports_and_plots(trained_run, learn
     assert set(validation["per_class"]) == {"angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"}
     report = (tmp_path / "classification_report_validation.txt").read_text()
     assert "PublicTest" in report and "macro avg" in report
-    for split in ("train", "validation"):
-        with Image.open(tmp_path / f"confusion_matrix_{split}.png") as image:
+    for figure in ("confusion_matrix_train", "confusion_matrix_validation", "grad_cam_validation"):
+        with Image.open(tmp_path / f"{figure}.png") as image:
             assert image.size[0] > 500
+    assert not (tmp_path / "grad_cam_train.png").exists()
 
 
 def test_scores_and_flip_tta_are_computed_from_the_predictions():

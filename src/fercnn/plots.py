@@ -81,3 +81,29 @@ def plot_training_curves(history):
         axis.legend()
     figure.tight_layout()
     return figure
+
+
+def plot_grad_cam_examples(images, labels, probabilities, heatmaps, examples, title):
+    """One row per class: its most confident correct faces, then its most confident mistakes.
+
+    ``heatmaps`` maps an image index to its Grad-CAM map for the predicted class; ``examples``
+    comes from :func:`fercnn.explain.pick_examples`.
+    """
+    columns = max(len(right) + len(wrong) for _, right, wrong in examples) or 1
+    figure, axes = plt.subplots(
+        len(examples), columns, figsize=(columns * 1.6, len(examples) * 1.8), squeeze=False
+    )
+    for row, (label, right, wrong) in zip(axes, examples, strict=True):
+        for axis in row:
+            axis.axis("off")
+        for axis, index, verdict in zip(
+            row, right + wrong, ["ok"] * len(right) + ["wrong"] * len(wrong), strict=False
+        ):
+            predicted = int(probabilities[index].argmax())
+            axis.imshow(images[index, :, :, 0], cmap="gray", vmin=0, vmax=255)
+            axis.imshow(heatmaps[index], cmap="jet", alpha=0.4, vmin=0, vmax=1)
+            colour = "green" if verdict == "ok" else "red"
+            axis.set_title(f"{EMOTIONS[label]}->{EMOTIONS[predicted]}", fontsize=7, color=colour)
+    figure.suptitle(title)
+    figure.tight_layout()
+    return figure

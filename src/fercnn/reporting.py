@@ -15,6 +15,7 @@ from .labels import SPLIT_TO_USAGE
 from .plots import (
     plot_class_distribution,
     plot_confusion_matrices,
+    plot_grad_cam_examples,
     plot_sample_faces,
     plot_training_curves,
     save_figure,
@@ -22,7 +23,8 @@ from .plots import (
 
 
 def write_evaluation(model_path, data, output_dir, show=False, batch_size=256):
-    """Evaluate the saved model on every split in ``data``; write metrics, reports, confusion plots."""
+    """Evaluate the saved model on every split in ``data``; write metrics, reports and plots
+    (confusion matrices, and Grad-CAM heatmaps on every split but train)."""
     output_dir = Path(output_dir)
     model = keras.models.load_model(model_path, compile=False)
     evaluations = evaluate(model, data, batch_size)
@@ -30,13 +32,31 @@ def write_evaluation(model_path, data, output_dir, show=False, batch_size=256):
     save_metrics(document, evaluations, output_dir)
     for name, evaluation in evaluations.items():
         title = f"{name} ({SPLIT_TO_USAGE[name]})"
-        _finish(
-            plot_confusion_matrices(evaluation.confusion(), title),
-            output_dir / f"confusion_matrix_{name}.png",
-            show,
-        )
+        confusion = plot_confusion_matrices(evaluation.confusion(), title)
+        _finish(confusion, output_dir / f"confusion_matrix_{name}.png", show)
+        if name != "train":  # saliency on faces the model learned from says little
+            _finish(
+                grad_cam_figure(model, data[name].images, evaluation, title),
+                output_dir / f"grad_cam_{name}.png",
+                show,
+            )
     print(format_summary(document))
     return document
+
+
+def grad_cam_figure(model, images, evaluation, title, per_class=3):
+    """Grad-CAM of the predicted class on each class's most confident hits and misses."""
+    from .explain import grad_cam, pick_examples
+
+    examples = pick_examples(evaluation.labels, evaluation.probabilities, per_class)
+    indices = sorted({index for _, right, wrong in examples for index in right + wrong})
+    heatmaps = {}
+    if indices:
+        maps = grad_cam(model, images[indices], evaluation.predictions[indices])
+        heatmaps = dict(zip(indices, maps, strict=True))
+    return plot_grad_cam_examples(
+        images, evaluation.labels, evaluation.probabilities, heatmaps, examples, f"Grad-CAM, {title}"
+    )
 
 
 def write_data_figures(data, output_dir, show=False):
