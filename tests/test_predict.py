@@ -110,3 +110,10 @@ def test_cli_predicts_with_a_trained_model_and_prints_json(trained_run, portrait
     assert sum(me["faces"][0]["probabilities"].values()) == pytest.approx(1.0, abs=1e-3)
     assert "bad.png" in bad["error"]
     assert (tmp_path / "out" / "me_emotions.png").is_file()
+
+
+def test_camera_snapshot_outside_colab_says_what_to_do_instead():
+    from fercnn.colab import take_camera_snapshot
+
+    with pytest.raises(RuntimeError, match="Colab only; pass the path of a photo"):
+        take_camera_snapshot()

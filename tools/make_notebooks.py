@@ -148,6 +148,8 @@ def evaluate_notebook():
             'DATA_PATH = "data"  # fer2013.csv(.gz), a folder holding it, or the Kaggle train/ test/ folders\n'
             'OUTPUT_DIR = "models"  # where metrics and plots are written\n'
             "BATCH_SIZE = 256\n"
+            "PHOTOS = []  # your photos or folders for the last section; empty: a sample portrait\n"
+            "USE_CAMERA = False  # Colab only: take the photo with your camera instead\n"
             "MOUNT_DRIVE = False  # Colab only: mount Google Drive\n"
             "DOWNLOAD_WITH_KAGGLEHUB = False  # fetch the Kaggle image release (needs Kaggle credentials)",
             metadata={"tags": ["parameters"]},
@@ -172,10 +174,32 @@ def evaluate_notebook():
             "else:\n"
             "    print('no history.csv beside the model')"
         ),
+        new_markdown_cell(
+            "## Your own photos\nFaces are found with OpenCV's Haar cascade, cropped, resized to 48x48 and "
+            "classified; annotated copies go to `predictions/`. Same code as `python -m fercnn predict PATH...`. "
+            "In Colab, set `USE_CAMERA = True` to take the photo with your camera."
+        ),
+        new_code_cell(
+            "from fercnn.colab import in_colab, take_camera_snapshot\n\n"
+            "photos = [project_path(photo) for photo in PHOTOS]\n"
+            "if USE_CAMERA and in_colab():\n"
+            "    photos = [take_camera_snapshot(ROOT / 'snapshot.jpg')]"
+        ),
+        new_code_cell(
+            "from IPython.display import Image, display\n\n"
+            "from fercnn.predict import format_table, load_classifier, predict_photos, sample_photo\n\n"
+            "results = predict_photos(photos or [sample_photo()], load_classifier(project_path(MODEL_PATH)), ROOT / 'predictions')\n"
+            "print(format_table(results))\n"
+            "for result in results:\n"
+            "    if result.annotated:\n"
+            "        display(Image(filename=str(result.annotated), width=480))"
+        ),
     ]
 
 
 def write(name, cells):
+    for number, cell in enumerate(cells):
+        cell.id = f"cell-{number:02d}"  # stable ids: regenerating changes only what was edited
     notebook = new_notebook(cells=cells)
     notebook.metadata.update(
         kernelspec={"display_name": "Python 3", "language": "python", "name": "python3"},
