@@ -1,4 +1,4 @@
-"""Command line: ``python -m fercnn {train,evaluate,inspect,predict} --help``.
+"""Command line: ``python -m fercnn {train,evaluate,inspect,export,predict} --help``.
 
 Each command is a thin wrapper over the package's functions, the same ones the notebooks call.
 """
@@ -20,7 +20,7 @@ DEFAULT_OUTPUT = "models"
 
 # (flag, TrainConfig section or None, field, type, help)
 TRAIN_FLAGS = (
-    ("--epochs", None, "epochs", int, "training epochs (default %(default)s)"),
+    ("--epochs", None, "epochs", int, "training epochs"),
     ("--batch-size", None, "batch_size", int, "images per step"),
     ("--learning-rate", None, "learning_rate", float, "peak AdamW learning rate"),
     ("--weight-decay", None, "weight_decay", float, "AdamW decoupled weight decay"),
@@ -51,14 +51,19 @@ def main(argv=None):
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="fercnn", description="Train and evaluate FERNet on FER2013.")
+    parser = argparse.ArgumentParser(
+        prog="fercnn",
+        description="Train, evaluate, export and use FERNet, a small CNN for facial expressions (FER2013).",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     train = commands.add_parser("train", help="train (or resume) a model, then evaluate it and plot")
     _add_data_output(train)
     train.add_argument("--config", type=Path, help="start from a saved config.json; flags override it")
-    for flag, _section, _name, kind, text in TRAIN_FLAGS:
-        train.add_argument(flag, type=kind, help=text)
+    defaults = TrainConfig()
+    for flag, section, name, kind, text in TRAIN_FLAGS:
+        default = getattr(getattr(defaults, section) if section else defaults, name)
+        train.add_argument(flag, type=kind, help=f"{text} (default {default})")
     train.add_argument("--no-flip", action="store_true", help="turn off random horizontal flips")
     train.add_argument(
         "--no-resume", action="store_true", help="refuse to continue a run already in the output folder"

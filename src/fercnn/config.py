@@ -18,7 +18,7 @@ CLASS_WEIGHTINGS = ("none", "balanced", "sqrt")
 class TrainConfig:
     data: str = "data/fer2013.csv"
     output_dir: str = "models"
-    epochs: int = 60
+    epochs: int = 35
     batch_size: int = 64
     learning_rate: float = 2e-3
     weight_decay: float = 0.05
