@@ -20,16 +20,18 @@ CONFIG = "config.json"
 
 
 def atomic_save_model(model, path):
-    path = Path(path)
-    partial = path.with_name(f".partial-{path.name}")
-    model.save(partial)
-    os.replace(partial, path)
+    _replace_atomically(path, model.save)
 
 
 def atomic_write_text(path, text):
+    _replace_atomically(path, lambda partial: partial.write_text(text))
+
+
+def _replace_atomically(path, write):
+    """``write`` a sibling temporary file, then rename it over ``path``."""
     path = Path(path)
     partial = path.with_name(f".partial-{path.name}")
-    partial.write_text(text)
+    write(partial)
     os.replace(partial, path)
 
 
