@@ -1,4 +1,5 @@
 import json
+import shutil
 from dataclasses import replace
 
 import keras
@@ -68,6 +69,18 @@ def test_finished_run_is_not_retrained(trained_run):
     modified = checkpoint.stat().st_mtime_ns
     assert train(config, verbose=0).history.equals(pd.read_csv(result.output_dir / checkpoints.HISTORY))
     assert checkpoint.stat().st_mtime_ns == modified
+
+
+def test_early_stopped_run_is_not_continued(trained_run, tmp_path):
+    config, result = trained_run
+    stopped = tmp_path / "stopped"
+    shutil.copytree(result.output_dir, stopped)
+    state = json.loads((stopped / checkpoints.STATE).read_text())
+    state |= {"epochs_done": 3, "epochs_without_improvement": config.patience}
+    (stopped / checkpoints.STATE).write_text(json.dumps(state))
+    modified = (stopped / checkpoints.LAST_CHECKPOINT).stat().st_mtime_ns
+    assert train(replace(config, output_dir=str(stopped)), verbose=0).state.epochs_done == 3
+    assert (stopped / checkpoints.LAST_CHECKPOINT).stat().st_mtime_ns == modified
 
 
 def test_existing_run_is_never_overwritten_or_mixed(trained_run):

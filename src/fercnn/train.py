@@ -49,8 +49,8 @@ def train(config, data=None, resume=True, verbose="auto"):
     steps_per_epoch = int(np.ceil(len(train_split) / config.batch_size))
 
     state = _existing_state(output_dir, config, resume)
-    if state.epochs_done >= config.epochs:
-        print(f"{output_dir} already holds all {config.epochs} epochs; nothing to train.")
+    if state.epochs_done >= config.epochs or state.epochs_without_improvement >= config.patience:
+        print(f"{output_dir} holds a finished run ({state.epochs_done} epochs); nothing to train.")
         return _result(output_dir, state)
     keras.utils.set_random_seed(config.seed + state.epochs_done)
     if state.epochs_done:
