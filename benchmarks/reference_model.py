@@ -9,7 +9,7 @@ import keras
 from keras import layers, regularizers
 
 L2 = regularizers.l2(1e-4)
-BLOCKS = ((64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2), (512, 1))  # (channels, stride)
+BLOCKS = ((64, 1), (128, 2), (256, 2), (512, 2))  # (channels, stride): one block per width
 
 
 def build_reference_model(num_classes=7):

@@ -104,15 +104,13 @@ def _parse_pixels(column, path, first_line):
 
 
 def _only_digits_and_spaces(text):
-    """Per-row flag: one pass over the bytes, and the regex only when that pass fails.
+    """Per-row flag: two C-speed passes over the bytes, and the regex only when they fail.
 
     Besides stray characters this catches doubled spaces, which numpy would read as one
     separator, shifting every later pixel of the image.
     """
-    joined = np.frombuffer("\n".join(text).encode("utf-8"), dtype=np.uint8)
-    digit = (joined >= ord("0")) & (joined <= ord("9"))
-    space = joined == ord(" ")
-    if (digit | space | (joined == ord("\n"))).all() and not (space[1:] & space[:-1]).any():
+    joined = "\n".join(text).encode("utf-8")
+    if not joined.translate(None, b"0123456789 \n") and b"  " not in joined:
         return np.ones(len(text), dtype=bool)
     return np.array([_DIGITS_AND_SPACES.fullmatch(row) is not None for row in text])
 
