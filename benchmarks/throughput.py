@@ -1,7 +1,8 @@
 """Training and inference throughput of FERNet against the original project's architecture.
 
-Both networks train in the same way (``fit`` on random 48x48 faces, batch 64, Adam,
-no augmentation, TensorFlow kernels without XLA), so the ratio compares architectures only.
+Both networks train in the same way (``train_on_batch`` on random 48x48 faces, batch 64,
+Adam, no augmentation, TensorFlow kernels without XLA; steady state after 3 untimed steps), so
+the ratio compares architectures only.
 
     python benchmarks/throughput.py [--steps 30] [--batch-size 64]
 """
@@ -23,34 +24,34 @@ from reference_model import build_reference_model  # noqa: E402
 from fercnn.model import build_fernet  # noqa: E402
 
 
-def images_per_second(run, images, repeats=3):
-    run(images[:128])  # trace and warm up
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run(images)
-        best = min(best, time.perf_counter() - start)
-    return len(images) / best
+def steady_images_per_second(step, batches, warmup=3):
+    """Images per second over ``batches`` after ``warmup`` untimed steps (tracing, caches)."""
+    for batch in batches[:warmup]:
+        step(batch)
+    start = time.perf_counter()
+    for batch in batches[warmup:]:
+        step(batch)
+    return sum(len(batch[0]) for batch in batches[warmup:]) / (time.perf_counter() - start)
 
 
 def measure(name, model, steps, batch_size):
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", jit_compile=False)
     rng = np.random.default_rng(0)
-    images = rng.integers(0, 256, (steps * batch_size, 48, 48, 1)).astype("float32")
-    labels = rng.integers(0, 7, len(images))
-    fit = lambda x: model.fit(x, labels[: len(x)], batch_size=batch_size, epochs=1, verbose=0)  # noqa: E731
-    predict = lambda x: model.predict(x, batch_size=256, verbose=0)  # noqa: E731
+    batches = [
+        (rng.integers(0, 256, (batch_size, 48, 48, 1)).astype("float32"), rng.integers(0, 7, batch_size))
+        for _ in range(steps + 3)
+    ]
     return {
         "model": name,
         "parameters": model.count_params(),
-        "train_img_s": images_per_second(fit, images, repeats=2),
-        "infer_img_s": images_per_second(predict, images),
+        "train_img_s": steady_images_per_second(lambda batch: model.train_on_batch(*batch), batches),
+        "infer_img_s": steady_images_per_second(lambda batch: model.predict_on_batch(batch[0]), batches),
     }
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=30, help="training steps per timed pass")
+    parser.add_argument("--steps", type=int, default=30, help="timed training steps per model")
     parser.add_argument("--batch-size", type=int, default=64)
     args = parser.parse_args()
     rows = [
