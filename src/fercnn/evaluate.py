@@ -32,26 +32,20 @@ class SplitEvaluation:
     def confusion(self):
         return confusion_matrix(self.labels, self.predictions, labels=range(NUM_CLASSES))
 
-    def report(self):
+    def report(self, **options):
+        """scikit-learn's classification report over all seven classes (text, or a dict)."""
         return classification_report(
             self.labels,
             self.predictions,
             labels=range(NUM_CLASSES),
             target_names=EMOTIONS,
-            digits=4,
             zero_division=0,
+            **({"digits": 4} | options),
         )
 
     def summary(self):
         """JSON-ready figures for this split, plain and with flip TTA."""
-        report = classification_report(
-            self.labels,
-            self.predictions,
-            labels=range(NUM_CLASSES),
-            target_names=EMOTIONS,
-            output_dict=True,
-            zero_division=0,
-        )
+        report = self.report(output_dict=True)
         tta_predictions = self.tta_probabilities.argmax(axis=1)
         return {
             "usage": SPLIT_TO_USAGE[self.split],

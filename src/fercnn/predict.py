@@ -74,8 +74,10 @@ def load_classifier(path=SHIPPED_MODEL):
         return TFLiteClassifier(path)
     import keras
 
+    from .evaluate import predict_probabilities
+
     model = keras.models.load_model(path, compile=False)
-    return lambda faces: np.asarray(model.predict(faces.astype("float32"), verbose=0))
+    return lambda faces: predict_probabilities(model, faces)
 
 
 def photo_paths(paths):
