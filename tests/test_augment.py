@@ -1,10 +1,15 @@
 import ast
+import math
+from dataclasses import replace
 from pathlib import Path
 
+import keras
 import numpy as np
 import pytest
 from conftest import make_faces
+from keras import ops
 
+from fercnn.affine import RandomAffine, affine_matrices
 from fercnn.augment import AugmentConfig, build_augmenter
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "fercnn"
@@ -33,6 +38,7 @@ def test_all_strengths_zero_is_an_identity_even_in_training():
         {"rotation_degrees": 180},
         {"shift_fraction": 1.0},
         {"erasing_probability": 1.5},
+        {"warp_probability": 1.01},
     ],
 )
 def test_out_of_range_strengths_are_refused_with_the_valid_range(setting):
@@ -41,7 +47,59 @@ def test_out_of_range_strengths_are_refused_with_the_valid_range(setting):
         AugmentConfig(**setting)
 
 
-@pytest.mark.parametrize("module", ["augment.py", "model.py", "train.py", "evaluate.py"])
+def _warp(image, angle=0.0, scale=1.0, shift_x=0.0, shift_y=0.0):
+    batch = image[None, :, :, None].astype("float32")
+    motion = (ops.convert_to_tensor([value]) for value in (angle, scale, shift_x, shift_y))
+    matrices = affine_matrices(*motion, *image.shape)
+    return np.asarray(ops.image.affine_transform(batch, matrices, fill_mode="constant"))[0, :, :, 0]
+
+
+def test_affine_matrices_rotate_about_the_centre_and_shift_in_pixels():
+    image = np.arange(25.0).reshape(5, 5)
+    np.testing.assert_allclose(_warp(image, angle=math.pi / 2), np.rot90(image), atol=1e-4)
+    shifted = _warp(image, shift_x=1.0)  # each output pixel reads the input one to its right
+    np.testing.assert_allclose(shifted[:, :4], image[:, 1:], atol=1e-4)
+    np.testing.assert_allclose(_warp(image, scale=1.0), image, atol=1e-4)
+
+
+def test_one_warp_blurs_less_than_the_three_layer_chain():
+    """The reason for RandomAffine: a face should be resampled once, not once per motion."""
+    images = make_faces(8)[0].astype("float32")
+    tiny = {"rotation_degrees": 1.0, "shift_fraction": 0.01, "zoom_fraction": 0.01, "horizontal_flip": False}
+    sharpness = {}
+    for resampling in ("once", "per_layer"):
+        augmenter = build_augmenter(AugmentConfig(**tiny, resampling=resampling), seed=3)
+        warped = np.asarray(augmenter(images, training=True))[:, 4:-4, 4:-4]
+        sharpness[resampling] = np.abs(np.diff(warped, axis=2)).mean()
+    assert sharpness["once"] > 1.1 * sharpness["per_layer"]
+
+
+def test_warp_probability_leaves_the_other_faces_exactly_as_they_were():
+    images = make_faces(20)[0].astype("float32")
+    config = AugmentConfig(rotation_degrees=20, horizontal_flip=False, warp_probability=0.5)
+    augmented = np.asarray(build_augmenter(config, seed=2)(images, training=True))
+    untouched = np.all(augmented == images, axis=(1, 2, 3))
+    assert 0.3 < untouched.mean() < 0.7  # 140 faces, each kept with chance 0.5
+    never = build_augmenter(replace(config, warp_probability=0.0), seed=2)
+    np.testing.assert_array_equal(np.asarray(never(images, training=True)), images)
+
+
+def test_random_affine_round_trips_through_a_saved_model(tmp_path):
+    """Training checkpoints hold the augmenter, so resuming must rebuild it from the file."""
+    model = keras.Sequential([keras.Input((48, 48, 1)), RandomAffine(10, 0.1, 0.1, seed=5)])
+    model.save(tmp_path / "augmenter.keras")
+    layer = keras.models.load_model(tmp_path / "augmenter.keras").layers[0]
+    assert isinstance(layer, RandomAffine)
+    assert layer.get_config() | {"seed": 5} == layer.get_config()
+    assert (layer.rotation_degrees, layer.shift_fraction, layer.zoom_fraction) == (10, 0.1, 0.1)
+
+
+def test_unknown_resampling_is_refused_with_the_choices():
+    with pytest.raises(ValueError, match="resampling='twice' is unknown: use one of once, per_layer"):
+        AugmentConfig(resampling="twice")
+
+
+@pytest.mark.parametrize("module", ["affine.py", "augment.py", "model.py", "train.py", "evaluate.py"])
 def test_model_and_training_code_never_import_tensorflow(module):
     """They must run unchanged on the JAX backend of a GPU machine without TensorFlow."""
     tree = ast.parse((PACKAGE / module).read_text())

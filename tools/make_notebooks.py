@@ -88,7 +88,7 @@ def train_notebook():
             "# Parameters (papermill/nbclient can override this cell)\n"
             'DATA_PATH = "data"  # fer2013.csv(.gz), a folder holding it, or the Kaggle train/ test/ folders\n'
             'OUTPUT_DIR = "models"  # weights, config, history, metrics and plots\n'
-            "EPOCHS = 35\n"
+            "EPOCHS = 40\n"
             "BATCH_SIZE = 64\n"
             "MOUNT_DRIVE = False  # Colab only: mount Google Drive for data and checkpoints\n"
             "DOWNLOAD_WITH_KAGGLEHUB = False  # fetch the Kaggle image release (needs Kaggle credentials)",

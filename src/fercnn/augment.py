@@ -1,19 +1,27 @@
 """Training-time augmentation as Keras 3 preprocessing layers (backend-agnostic, no ``tf.*``).
 
 The defaults follow the original project's ImageDataGenerator (10 degrees of rotation, 10%
-shift and zoom, horizontal flips). Keras' random layers are identities at inference, so the
-same augmenter can sit in front of the network during ``fit`` and do nothing in ``predict``.
+shift and zoom, horizontal flips). Rotation, shift and zoom are applied as one affine warp
+(:mod:`fercnn.affine`), so a face is resampled once; ``resampling="per_layer"`` rebuilds the
+earlier chain of three Keras layers, which blurs each face three times, for comparison. The
+random layers are identities at inference, so the same augmenter can sit in front of the
+network during ``fit`` and do nothing in ``predict``.
 """
 
 from dataclasses import dataclass
 
 import keras
 
+from .affine import RandomAffine
+
+RESAMPLINGS = ("once", "per_layer")
+# each strength's valid range, as a test and as the advice given when it fails
 _RANGES = {
-    "rotation_degrees": "use 0 <= degrees < 180",
-    "shift_fraction": "use a fraction of the image side, 0 <= f < 1",
-    "zoom_fraction": "use a fraction of the image side, 0 <= f < 1",
-    "erasing_probability": "use a probability 0 <= p < 1",
+    "rotation_degrees": (lambda v: 0 <= v < 180, "use 0 <= degrees < 180"),
+    "shift_fraction": (lambda v: 0 <= v < 1, "use a fraction of the image side, 0 <= f < 1"),
+    "zoom_fraction": (lambda v: 0 <= v < 1, "use a fraction of the image side, 0 <= f < 1"),
+    "erasing_probability": (lambda v: 0 <= v < 1, "use a probability 0 <= p < 1"),
+    "warp_probability": (lambda v: 0 <= v <= 1, "use a probability 0 <= p <= 1"),
 }
 
 
@@ -26,12 +34,17 @@ class AugmentConfig:
     zoom_fraction: float = 0.1
     horizontal_flip: bool = True
     erasing_probability: float = 0.0  # chance of blanking a random patch (random erasing)
+    resampling: str = "once"  # "once": one affine warp; "per_layer": Keras' three-layer chain
+    warp_probability: float = 0.5  # share of faces rotated/shifted/zoomed (resampling "once")
 
     def __post_init__(self):
-        for name in ("rotation_degrees", "shift_fraction", "zoom_fraction", "erasing_probability"):
+        for name, (valid, advice) in _RANGES.items():
             value = getattr(self, name)
-            if not 0 <= value < (180 if name == "rotation_degrees" else 1):
-                raise ValueError(f"AugmentConfig.{name}={value} is out of range: {_RANGES[name]}")
+            if not valid(value):
+                raise ValueError(f"AugmentConfig.{name}={value} is out of range: {advice}")
+        if self.resampling not in RESAMPLINGS:
+            choices = ", ".join(RESAMPLINGS)
+            raise ValueError(f"AugmentConfig.resampling={self.resampling!r} is unknown: use one of {choices}")
 
 
 def build_augmenter(config=AugmentConfig(), seed=None):
@@ -39,6 +52,28 @@ def build_augmenter(config=AugmentConfig(), seed=None):
     layers = []
     if config.horizontal_flip:
         layers.append(keras.layers.RandomFlip("horizontal", seed=seed))
+    if config.resampling == "once":
+        if config.rotation_degrees or config.shift_fraction or config.zoom_fraction:
+            layers.append(
+                RandomAffine(
+                    config.rotation_degrees,
+                    config.shift_fraction,
+                    config.zoom_fraction,
+                    probability=config.warp_probability,
+                    seed=seed,
+                )
+            )
+    else:
+        layers.extend(_per_layer_geometry(config, seed))
+    if config.erasing_probability:
+        chance = config.erasing_probability
+        layers.append(keras.layers.RandomErasing(factor=(chance, chance), seed=seed))
+    return keras.Sequential(layers or [keras.layers.Identity()], name="augment")
+
+
+def _per_layer_geometry(config, seed):
+    """The earlier pipeline: one Keras layer (and one bilinear resampling) per motion."""
+    layers = []
     if config.rotation_degrees:
         factor = config.rotation_degrees / 360.0
         layers.append(keras.layers.RandomRotation(factor, fill_mode="reflect", seed=seed))
@@ -48,7 +83,4 @@ def build_augmenter(config=AugmentConfig(), seed=None):
     if config.zoom_fraction:
         zoom = config.zoom_fraction
         layers.append(keras.layers.RandomZoom(zoom, zoom, fill_mode="reflect", seed=seed))
-    if config.erasing_probability:
-        chance = config.erasing_probability
-        layers.append(keras.layers.RandomErasing(factor=(chance, chance), seed=seed))
-    return keras.Sequential(layers or [keras.layers.Identity()], name="augment")
+    return layers

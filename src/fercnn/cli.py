@@ -37,6 +37,8 @@ TRAIN_FLAGS = (
     ("--shift", "augment", "shift_fraction", float, "max random shift, fraction of the side"),
     ("--zoom", "augment", "zoom_fraction", float, "max random zoom, fraction"),
     ("--erasing", "augment", "erasing_probability", float, "random-erasing probability"),
+    ("--warp-probability", "augment", "warp_probability", float, "share of faces rotated/shifted/zoomed"),
+    ("--resampling", "augment", "resampling", str, "'once' (one affine warp) or 'per_layer'"),
 )
 
 

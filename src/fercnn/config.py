@@ -18,14 +18,14 @@ CLASS_WEIGHTINGS = ("none", "balanced", "sqrt")
 class TrainConfig:
     data: str = "data/fer2013.csv"
     output_dir: str = "models"
-    epochs: int = 35
+    epochs: int = 40
     batch_size: int = 64
     learning_rate: float = 2e-3
     weight_decay: float = 0.05
     warmup_epochs: int = 2
     label_smoothing: float = 0.1
     patience: int = 15
-    class_weighting: str = "none"
+    class_weighting: str = "sqrt"
     seed: int = 42
     augment: AugmentConfig = field(default_factory=AugmentConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
