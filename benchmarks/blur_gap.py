@@ -26,7 +26,11 @@ from fercnn.loading import load_fer2013  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "fer2013" / "fer2013.csv.gz"
 NEAR_IDENTITY = AugmentConfig(
-    rotation_degrees=0.5, shift_fraction=0.005, zoom_fraction=0.005, horizontal_flip=False
+    rotation_degrees=0.5,
+    shift_fraction=0.005,
+    zoom_fraction=0.005,
+    horizontal_flip=False,
+    warp_probability=1.0,
 )
 
 

@@ -2,15 +2,11 @@
 
 Keras' RandomRotation, RandomTranslation and RandomZoom each resample the image with bilinear
 interpolation, so chaining them blurs a 48x48 face three times. A network trained on those
-faces learns blurred faces: the session-1 model scored 64.1% on PublicTest faces put through
-a near-identity copy of that chain against 62.7% on the real, sharp faces. Composing the three
-motions into one matrix and warping once keeps training faces as sharp as the faces the model
-is used on (see the recipe table in models/README.md).
-
-Even one bilinear warp low-pass filters a face by a random sub-pixel amount, so a network that
-only ever sees warped faces still never sees a sharp one; ``probability`` leaves the rest of
-the faces untouched (``python benchmarks/blur_gap.py`` measures how much a model prefers
-resampled faces).
+faces learns blurred faces: the session-1 model scored 64.17% on PublicTest faces put through
+a near-identity copy of that chain against 62.75% on the real, sharp faces
+(``python benchmarks/blur_gap.py``). Composing the three motions into one matrix resamples a
+face once. Even one bilinear warp low-pass filters a face by a random sub-pixel amount, so
+``probability`` also leaves some faces unwarped: the network then trains on sharp faces too.
 """
 
 import math
