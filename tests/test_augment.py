@@ -68,7 +68,8 @@ def test_one_warp_blurs_less_than_the_three_layer_chain():
     tiny = {"rotation_degrees": 1.0, "shift_fraction": 0.01, "zoom_fraction": 0.01, "horizontal_flip": False}
     sharpness = {}
     for resampling in ("once", "per_layer"):
-        augmenter = build_augmenter(AugmentConfig(**tiny, resampling=resampling), seed=3)
+        config = AugmentConfig(**tiny, resampling=resampling, warp_probability=1.0)
+        augmenter = build_augmenter(config, seed=3)
         warped = np.asarray(augmenter(images, training=True))[:, 4:-4, 4:-4]
         sharpness[resampling] = np.abs(np.diff(warped, axis=2)).mean()
     assert sharpness["once"] > 1.1 * sharpness["per_layer"]
@@ -92,6 +93,12 @@ def test_random_affine_round_trips_through_a_saved_model(tmp_path):
     assert isinstance(layer, RandomAffine)
     assert layer.get_config() | {"seed": 5} == layer.get_config()
     assert (layer.rotation_degrees, layer.shift_fraction, layer.zoom_fraction) == (10, 0.1, 0.1)
+
+
+def test_per_layer_resampling_refuses_a_warp_probability_it_would_ignore():
+    with pytest.raises(ValueError, match="warp_probability=0.5 needs resampling='once'"):
+        AugmentConfig(resampling="per_layer", warp_probability=0.5)
+    assert AugmentConfig(resampling="per_layer", warp_probability=1.0).resampling == "per_layer"
 
 
 def test_unknown_resampling_is_refused_with_the_choices():

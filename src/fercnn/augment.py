@@ -45,6 +45,11 @@ class AugmentConfig:
         if self.resampling not in RESAMPLINGS:
             choices = ", ".join(RESAMPLINGS)
             raise ValueError(f"AugmentConfig.resampling={self.resampling!r} is unknown: use one of {choices}")
+        if self.resampling == "per_layer" and self.warp_probability != 1:
+            raise ValueError(
+                f"AugmentConfig.warp_probability={self.warp_probability} needs resampling='once': "
+                "the per_layer chain warps every face, so set warp_probability=1.0 with it"
+            )
 
 
 def build_augmenter(config=AugmentConfig(), seed=None):
