@@ -103,3 +103,36 @@ def test_class_weights_balance_rare_classes():
     balanced = class_weights(labels, "balanced")
     assert balanced[1] == pytest.approx(4 * balanced[0])
     assert class_weights(labels, "sqrt")[1] == pytest.approx(2 * class_weights(labels, "sqrt")[0])
+
+
+def test_warm_start_continues_from_a_saved_model(trained_run, tmp_path):
+    config, result = trained_run
+    # One epoch at a learning rate far too small to learn anything from scratch:
+    # a high score can only come from the copied weights.
+    restart = replace(
+        config,
+        output_dir=str(tmp_path / "restart"),
+        epochs=1,
+        learning_rate=1e-7,
+        init_from=str(result.best_model_path),
+    )
+    warm = train(restart, verbose=0)
+    assert warm.state.best_val_accuracy >= 0.9
+    assert TrainConfig.load(warm.output_dir / checkpoints.CONFIG).init_from == str(result.best_model_path)
+    cold = train(replace(restart, output_dir=str(tmp_path / "cold"), init_from=None), verbose=0)
+    assert cold.state.best_val_accuracy < 0.5
+
+
+def test_warm_start_refuses_a_missing_or_different_model(trained_run, tmp_path):
+    config, result = trained_run
+    missing = replace(config, output_dir=str(tmp_path / "a"), init_from=str(tmp_path / "nope.keras"))
+    with pytest.raises(FileNotFoundError, match="nope.keras does not exist"):
+        train(missing, verbose=0)
+    wider = replace(
+        config,
+        output_dir=str(tmp_path / "b"),
+        init_from=str(result.best_model_path),
+        model=replace(config.model, width=1.0),
+    )
+    with pytest.raises(ValueError, match="another architecture.*--config"):
+        train(wider, verbose=0)

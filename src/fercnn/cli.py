@@ -29,6 +29,7 @@ TRAIN_FLAGS = (
     ("--patience", None, "patience", int, "early stopping: epochs without a PublicTest gain"),
     ("--class-weighting", None, "class_weighting", str, f"one of {', '.join(CLASS_WEIGHTINGS)}"),
     ("--seed", None, "seed", int, "random seed"),
+    ("--init-from", None, "init_from", str, "a saved .keras model whose weights start the run"),
     ("--width", "model", "width", float, "channel multiplier"),
     ("--depth", "model", "depth", float, "block-repeat multiplier"),
     ("--resolution", "model", "resolution", int, "side the 48x48 input is resized to inside the model"),

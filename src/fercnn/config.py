@@ -27,6 +27,8 @@ class TrainConfig:
     patience: int = 15
     class_weighting: str = "sqrt"
     seed: int = 42
+    # A saved FERNet (.keras) whose weights start the run: a longer schedule in a second cycle.
+    init_from: str | None = None
     augment: AugmentConfig = field(default_factory=AugmentConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
 

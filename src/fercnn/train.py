@@ -58,6 +58,8 @@ def train(config, data=None, resume=True, verbose="auto"):
         print(f"Resuming {output_dir} after epoch {state.epochs_done} of {config.epochs}.")
     else:
         trainer = build_trainer(config, steps_per_epoch)
+        if config.init_from:
+            warm_start(trainer.get_layer(NETWORK_NAME), config.init_from)
         config.save(output_dir / CONFIG)
     network = trainer.get_layer(NETWORK_NAME)
 
@@ -101,6 +103,22 @@ def build_trainer(config, steps_per_epoch):
         jit_compile=False,
     )
     return trainer
+
+
+def warm_start(network, model_path):
+    """Copy a saved model's weights into ``network``, so a new schedule (a warm restart with its
+    own warm-up and cosine decay) continues from them instead of from random weights."""
+    path = Path(model_path)
+    if not path.is_file():
+        raise FileNotFoundError(f"init_from model {path} does not exist: pass a saved .keras model")
+    source = keras.models.load_model(path)
+    try:
+        network.set_weights(source.get_weights())
+    except ValueError as error:
+        raise ValueError(
+            f"init_from model {path} has another architecture than this run's model settings ({error}): "
+            "train with that model's own config.json (--config)"
+        ) from error
 
 
 def learning_rate_schedule(config, steps_per_epoch):
