@@ -16,12 +16,12 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
+from shared_data import default_data  # noqa: E402
+
 from fercnn.export import accuracy_by_model, export_tflite  # noqa: E402
 from fercnn.litert import TFLiteClassifier  # noqa: E402
 from fercnn.loading import load_fer2013  # noqa: E402
 from fercnn.predict import SHIPPED_MODEL, load_classifier  # noqa: E402
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "fer2013" / "fer2013.csv.gz"
 
 
 def latency_ms(classify, face, repeats=200):
@@ -45,7 +45,7 @@ def throughput(classify, faces, batch_size=256):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=SHIPPED_MODEL)
-    parser.add_argument("--data", type=Path, default=SHARED if SHARED.exists() else Path("data"))
+    parser.add_argument("--data", type=Path, default=default_data())
     args = parser.parse_args()
     data = load_fer2013(args.data)
     validation = data["validation"]

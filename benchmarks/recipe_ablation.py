@@ -21,14 +21,13 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
+from shared_data import default_data  # noqa: E402
 
 from fercnn.augment import AugmentConfig  # noqa: E402
 from fercnn.config import TrainConfig  # noqa: E402
 from fercnn.evaluate import evaluate_split  # noqa: E402
 from fercnn.loading import load_fer2013  # noqa: E402
 from fercnn.train import train  # noqa: E402
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "fer2013" / "fer2013.csv.gz"
 
 # The recipe every row starts from: the package defaults before this table, with the settings
 # the table went on to change in those defaults (class weighting, warp probability) pinned, so
@@ -88,7 +87,7 @@ def print_table(rows, baseline):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(SHARED), help="FER2013 CSV (Training + PublicTest)")
+    parser.add_argument("--data", default=str(default_data()), help="FER2013 CSV (Training + PublicTest)")
     parser.add_argument("--epochs", type=int, default=4, help="epochs of every short run")
     parser.add_argument("--output-dir", default="runs/ablation")
     parser.add_argument("--only", nargs="*", choices=list(VARIANTS), help="run these variants only")
