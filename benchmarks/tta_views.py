@@ -1,0 +1,77 @@
+"""Is test-time augmentation beyond the mirror image worth it? PublicTest accuracy per view set.
+
+Multi-crop TTA (the "ten-crop" of many FER2013 papers) averages the predictions of shifted
+crops. Here the crops are whole-pixel shifts of the edge-padded 48x48 face, so no view is
+resampled (see blur_gap.py for why that matters), each with its mirror image:
+
+* plus s: the face and its four shifts by s pixels (up, down, left, right), x2 mirrored = 10 views
+* square s: plus s and the four diagonal shifts, x2 mirrored = 18 views
+
+    python benchmarks/tta_views.py [MODEL.keras] [--data PATH]
+"""
+
+import argparse
+import os
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+from shared_data import default_data  # noqa: E402
+from sklearn.metrics import f1_score  # noqa: E402
+
+from fercnn.evaluate import predict_probabilities  # noqa: E402
+from fercnn.loading import load_fer2013  # noqa: E402
+from fercnn.predict import SHIPPED_MODEL  # noqa: E402
+
+SHIFTS = (1, 2, 3)
+
+
+def shifted(images, dy, dx):
+    """Crops of the faces ``dy`` rows down and ``dx`` columns right; the border they uncover
+    repeats the edge pixels."""
+    pad = max(abs(dy), abs(dx))
+    padded = np.pad(images, ((0, 0), (pad, pad), (pad, pad), (0, 0)), mode="edge")
+    height, width = images.shape[1:3]
+    return padded[:, pad + dy : pad + dy + height, pad + dx : pad + dx + width]
+
+
+def view_sets():
+    """Name -> pixel offsets; every set holds the unshifted face, each offset is also mirrored."""
+    sets = {"mirror only (flip TTA)": [(0, 0)]}
+    for s in SHIFTS:
+        plus = [(0, 0), (-s, 0), (s, 0), (0, -s), (0, s)]
+        sets[f"plus {s} px (10 views)"] = plus
+        sets[f"square {s} px (18 views)"] = plus + [(-s, -s), (s, s), (-s, s), (s, -s)]
+    return sets
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model", nargs="?", type=Path, default=SHIPPED_MODEL, help="a .keras model")
+    parser.add_argument("--data", default=str(default_data()), help="FER2013 CSV with the PublicTest rows")
+    args = parser.parse_args()
+    validation = load_fer2013(args.data)["validation"]
+    model = keras.models.load_model(args.model, compile=False)
+    sets = view_sets()
+    offsets = {offset for views in sets.values() for offset in views}
+    summed = {}  # offset -> probabilities of the shifted face plus its mirror image
+    for dy, dx in sorted(offsets):
+        faces = shifted(validation.images, dy, dx)
+        summed[dy, dx] = predict_probabilities(model, faces) + predict_probabilities(model, faces[:, :, ::-1])
+    plain = predict_probabilities(model, validation.images).argmax(1)
+    print(f"{args.model} on PublicTest ({len(validation)} faces)\n")
+    print("| views | accuracy | macro-F1 |\n|---|---:|---:|")
+    print(_row("none (single view)", validation.labels, plain))
+    for name, views in sets.items():
+        print(_row(name, validation.labels, sum(summed[offset] for offset in views).argmax(1)))
+
+
+def _row(name, labels, predictions):
+    macro_f1 = f1_score(labels, predictions, average="macro")
+    return f"| {name} | {100 * np.mean(predictions == labels):.2f}% | {macro_f1:.4f} |"
+
+
+if __name__ == "__main__":
+    main()
