@@ -3,7 +3,8 @@
 The recipe: AdamW with decoupled weight decay, linear warm-up then cosine decay (a function of
 the optimizer's step count, so a resumed run continues the same curve), label smoothing, and
 the augmentation layers in front of the network. After every epoch the run is checkpointed;
-calling ``train`` again with the same output folder resumes where it stopped.
+calling ``train`` again with the same output folder resumes where it stopped. ``init_from``
+starts a new run (a new schedule) from a saved model's weights instead of random ones.
 """
 
 from dataclasses import dataclass, replace
@@ -117,7 +118,8 @@ def warm_start(network, model_path):
     except ValueError as error:
         raise ValueError(
             f"init_from model {path} has another architecture than this run's model settings ({error}): "
-            "train with that model's own config.json (--config)"
+            "pass a best model (fernet_fer2013.keras, not last_checkpoint.keras) and train with "
+            "that model's own config.json (--config)"
         ) from error
 
 
