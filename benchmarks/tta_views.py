@@ -19,9 +19,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from shared_data import default_data  # noqa: E402
-from sklearn.metrics import f1_score  # noqa: E402
 
-from fercnn.evaluate import predict_probabilities  # noqa: E402
+from fercnn.dataset import Split  # noqa: E402
+from fercnn.evaluate import evaluate_split, macro_f1  # noqa: E402
 from fercnn.loading import load_fer2013  # noqa: E402
 from fercnn.predict import SHIPPED_MODEL  # noqa: E402
 
@@ -55,22 +55,21 @@ def main():
     validation = load_fer2013(args.data)["validation"]
     model = keras.models.load_model(args.model, compile=False)
     sets = view_sets()
-    offsets = {offset for views in sets.values() for offset in views}
-    summed = {}  # offset -> probabilities of the shifted face plus its mirror image
-    for dy, dx in sorted(offsets):
-        faces = shifted(validation.images, dy, dx)
-        summed[dy, dx] = predict_probabilities(model, faces) + predict_probabilities(model, faces[:, :, ::-1])
-    plain = predict_probabilities(model, validation.images).argmax(1)
+    unshifted = evaluate_split(model, "validation", validation)
+    flip_averaged = {(0, 0): unshifted.tta_probabilities}  # offset -> mean of the crop and its mirror
+    for dy, dx in sorted({offset for views in sets.values() for offset in views} - {(0, 0)}):
+        crops = Split(shifted(validation.images, dy, dx), validation.labels)
+        flip_averaged[dy, dx] = evaluate_split(model, "validation", crops).tta_probabilities
     print(f"{args.model} on PublicTest ({len(validation)} faces)\n")
     print("| views | accuracy | macro-F1 |\n|---|---:|---:|")
-    print(_row("none (single view)", validation.labels, plain))
+    print(_row("none (single view)", validation.labels, unshifted.predictions))
     for name, views in sets.items():
-        print(_row(name, validation.labels, sum(summed[offset] for offset in views).argmax(1)))
+        print(_row(name, validation.labels, sum(flip_averaged[offset] for offset in views).argmax(1)))
 
 
 def _row(name, labels, predictions):
-    macro_f1 = f1_score(labels, predictions, average="macro")
-    return f"| {name} | {100 * np.mean(predictions == labels):.2f}% | {macro_f1:.4f} |"
+    accuracy = 100 * np.mean(predictions == labels)
+    return f"| {name} | {accuracy:.2f}% | {macro_f1(labels, predictions):.4f} |"
 
 
 if __name__ == "__main__":
