@@ -9,6 +9,7 @@ import pytest
 from conftest import synthetic_rows, tiny_config, write_csv
 
 from fercnn import checkpoints
+from fercnn.averaging import averaged_weights
 from fercnn.config import TrainConfig
 from fercnn.loading import load_fer2013
 from fercnn.train import class_weights, train
@@ -136,3 +137,40 @@ def test_warm_start_refuses_a_missing_or_different_model(trained_run, tmp_path):
     )
     with pytest.raises(ValueError, match="another architecture.*--config"):
         train(wider, verbose=0)
+
+
+def test_mixing_and_averaging_run_saves_the_validated_average_and_resumes(
+    learnable_csv, tmp_path, monkeypatch
+):
+    config = tiny_config(learnable_csv, tmp_path / "run", mixup_alpha=0.2, cutmix_alpha=1.0, ema_momentum=0.9)
+    original = checkpoints.RunCheckpoint.on_epoch_end
+
+    def crash_after_second_epoch(self, epoch, logs=None):
+        original(self, epoch, logs)
+        if epoch == 1:
+            raise Crash
+
+    monkeypatch.setattr(checkpoints.RunCheckpoint, "on_epoch_end", crash_after_second_epoch)
+    with pytest.raises(Crash):
+        train(config, verbose=0)
+    monkeypatch.setattr(checkpoints.RunCheckpoint, "on_epoch_end", original)
+    result = train(config, verbose=0)
+
+    assert result.state.epochs_done == config.epochs
+    assert result.history["epoch"].tolist() == list(range(config.epochs))
+    assert result.state.best_val_accuracy >= 0.9
+    # the best model holds the weights that were validated: the moving average
+    best = keras.models.load_model(result.best_model_path)
+    faces = load_fer2013(learnable_csv)["validation"]
+    predicted = np.asarray(best.predict(faces.images.astype("float32"), verbose=0)).argmax(1)
+    assert (predicted == faces.labels).mean() == pytest.approx(result.state.best_val_accuracy, abs=1e-6)
+    # the checkpoint keeps the training weights (not the average fit copies over them at its end)
+    trainer = keras.models.load_model(result.output_dir / checkpoints.LAST_CHECKPOINT)
+    training_weights = [np.array(v) for v in trainer.trainable_variables]
+    with averaged_weights(trainer):
+        averaged = [np.array(v) for v in trainer.trainable_variables]
+    assert not all(np.allclose(a, b) for a, b in zip(training_weights, averaged, strict=True))
+    assert all(
+        np.array_equal(a, np.array(v))
+        for a, v in zip(training_weights, trainer.trainable_variables, strict=True)
+    )

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import keras
 
+from .averaging import averaged_weights
+
 BEST_MODEL = "fernet_fer2013.keras"
 LAST_CHECKPOINT = "last_checkpoint.keras"
 STATE = "train_state.json"
@@ -56,8 +58,9 @@ class RunCheckpoint(keras.callbacks.Callback):
     """After each epoch: keep the best model by validation accuracy, the last full checkpoint
     (with optimizer state, for resuming), and early stopping's patience counter.
 
-    ``network`` is the inference model saved as the best model; ``self.model`` is the training
-    model (augmentation + network + optimizer) saved as the checkpoint.
+    ``network`` is the inference model saved as the best model (with the moving average of its
+    weights, where the optimizer keeps one); ``self.model`` is the training model
+    (augmentation + network + optimizer) saved as the checkpoint.
     """
 
     def __init__(self, output_dir, network, state, patience):
@@ -71,7 +74,8 @@ class RunCheckpoint(keras.callbacks.Callback):
         val_accuracy = float(logs["val_accuracy"])
         state = self.state
         if val_accuracy > state.best_val_accuracy:
-            atomic_save_model(self.network, self.output_dir / BEST_MODEL)
+            with averaged_weights(self.model):
+                atomic_save_model(self.network, self.output_dir / BEST_MODEL)
             state.best_val_accuracy, state.best_epoch = val_accuracy, epoch + 1
             state.epochs_without_improvement = 0
         else:

@@ -26,6 +26,11 @@ class TrainConfig:
     label_smoothing: float = 0.1
     patience: int = 15
     class_weighting: str = "sqrt"
+    # Beta(alpha, alpha) of each face's mixing ratio, 0 = off (see fercnn.mixing)
+    mixup_alpha: float = 0.0
+    cutmix_alpha: float = 0.0
+    # momentum of an exponential moving average of the weights, which is validated and saved; 0 = off
+    ema_momentum: float = 0.0
     seed: int = 42
     # A saved FERNet (.keras) whose weights start the run: a longer schedule in a second cycle.
     init_from: str | None = None
@@ -40,6 +45,13 @@ class TrainConfig:
             raise ValueError(f"learning_rate must be > 0, got {self.learning_rate}")
         if not 0 <= self.label_smoothing < 1:
             raise ValueError(f"label_smoothing must be in [0, 1), got {self.label_smoothing}")
+        for name in ("mixup_alpha", "cutmix_alpha"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be >= 0 (0 turns it off), got {getattr(self, name)}")
+        if not 0 <= self.ema_momentum < 1:
+            raise ValueError(
+                f"ema_momentum must be in [0, 1) (0 turns it off, 0.999 is usual), got {self.ema_momentum}"
+            )
         if self.class_weighting not in CLASS_WEIGHTINGS:
             raise ValueError(
                 f"class_weighting {self.class_weighting!r} is unknown: "

@@ -16,10 +16,12 @@ import pandas as pd
 from sklearn.utils.class_weight import compute_class_weight
 
 from .augment import build_augmenter
+from .averaging import KeepTrainingWeights
 from .checkpoints import BEST_MODEL, CONFIG, HISTORY, LAST_CHECKPOINT, STATE, RunCheckpoint, TrainState
 from .config import TrainConfig
 from .labels import IMAGE_SIZE, NUM_CLASSES
 from .loading import load_fer2013
+from .mixing import training_arrays
 from .model import build_fernet
 
 NETWORK_NAME = "fernet"
@@ -54,34 +56,67 @@ def train(config, data=None, resume=True, verbose="auto"):
         print(f"{output_dir} holds a finished run ({state.epochs_done} epochs); nothing to train.")
         return _result(output_dir, state)
     keras.utils.set_random_seed(config.seed + state.epochs_done)
-    if state.epochs_done:
-        trainer = keras.models.load_model(output_dir / LAST_CHECKPOINT)
-        print(f"Resuming {output_dir} after epoch {state.epochs_done} of {config.epochs}.")
-    else:
-        trainer = build_trainer(config, steps_per_epoch)
-        if config.init_from:
-            warm_start(trainer.get_layer(NETWORK_NAME), config.init_from)
-        config.save(output_dir / CONFIG)
-    network = trainer.get_layer(NETWORK_NAME)
-
-    trainer.fit(
-        _as_float(train_split.images),
-        keras.utils.to_categorical(train_split.labels, NUM_CLASSES),
-        batch_size=config.batch_size,
-        epochs=config.epochs,
-        initial_epoch=state.epochs_done,
-        validation_data=(
-            _as_float(val_split.images),
-            keras.utils.to_categorical(val_split.labels, NUM_CLASSES),
-        ),
-        class_weight=class_weights(train_split.labels, config.class_weighting),
-        callbacks=[
-            keras.callbacks.CSVLogger(output_dir / HISTORY, append=state.epochs_done > 0),
-            RunCheckpoint(output_dir, network, state, config.patience),
-        ],
-        verbose=verbose,
-    )
+    trainer = _load_or_build_trainer(config, output_dir, state, steps_per_epoch)
+    callbacks = _callbacks(config, output_dir, trainer, state)
+    validation = (_as_float(val_split.images), keras.utils.to_categorical(val_split.labels, NUM_CLASSES))
+    weights = class_weights(train_split.labels, config.class_weighting)
+    # One fit per epoch, because mixup and CutMix draw new blends for every epoch.
+    for epoch in range(state.epochs_done, config.epochs):
+        images, targets, sample_weights = training_arrays(
+            train_split.images,
+            train_split.labels,
+            weights,
+            config.mixup_alpha,
+            config.cutmix_alpha,
+            rng=np.random.default_rng((config.seed, epoch)),
+        )
+        trainer.fit(
+            images,
+            targets,
+            sample_weight=sample_weights,
+            batch_size=config.batch_size,
+            epochs=config.epochs,  # so the progress line reads "Epoch 3/40"; _callbacks stops each fit
+            initial_epoch=epoch,
+            validation_data=validation,
+            callbacks=callbacks,
+            verbose=verbose,
+        )
+        if state.epochs_without_improvement >= config.patience:
+            break
     return _result(output_dir, state)
+
+
+def _load_or_build_trainer(config, output_dir, state, steps_per_epoch):
+    """The checkpointed trainer of a run being resumed, or a new one (warm-started if asked)."""
+    if state.epochs_done:
+        print(f"Resuming {output_dir} after epoch {state.epochs_done} of {config.epochs}.")
+        return keras.models.load_model(output_dir / LAST_CHECKPOINT)
+    trainer = build_trainer(config, steps_per_epoch)
+    if config.init_from:
+        warm_start(trainer.get_layer(NETWORK_NAME), config.init_from)
+    config.save(output_dir / CONFIG)
+    (output_dir / HISTORY).unlink(missing_ok=True)  # a new run starts a new history
+    return trainer
+
+
+def _callbacks(config, output_dir, trainer, state):
+    """Logging and checkpointing after each epoch, and the end of each one-epoch ``fit``."""
+    callbacks = [
+        keras.callbacks.CSVLogger(output_dir / HISTORY, append=True),
+        RunCheckpoint(output_dir, trainer.get_layer(NETWORK_NAME), state, config.patience),
+        EndFitAfterOneEpoch(),
+    ]
+    if config.ema_momentum:
+        # validate the averaged weights; keep training the raw ones
+        callbacks = [keras.callbacks.SwapEMAWeights(), *callbacks, KeepTrainingWeights()]
+    return callbacks
+
+
+class EndFitAfterOneEpoch(keras.callbacks.Callback):
+    """Each ``fit`` is given every remaining epoch (for Keras' "Epoch 3/40") but trains one."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.model.stop_training = True
 
 
 def build_trainer(config, steps_per_epoch):
@@ -96,7 +131,10 @@ def build_trainer(config, steps_per_epoch):
     )
     trainer.compile(
         optimizer=keras.optimizers.AdamW(
-            learning_rate=learning_rate_schedule(config, steps_per_epoch), weight_decay=config.weight_decay
+            learning_rate=learning_rate_schedule(config, steps_per_epoch),
+            weight_decay=config.weight_decay,
+            use_ema=config.ema_momentum > 0,
+            ema_momentum=config.ema_momentum or 0.99,
         ),
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=config.label_smoothing),
         metrics=["accuracy"],
