@@ -4,7 +4,10 @@ Both networks train in the same way (``train_on_batch`` on random 48x48 faces, b
 Adam, no augmentation, TensorFlow kernels without XLA; steady state after 3 untimed steps), so
 the ratio compares architectures only.
 
-    python benchmarks/throughput.py [--steps 30] [--batch-size 64]
+    python benchmarks/throughput.py [--steps 30] [--batch-size 64] [--widths 1 1.25]
+
+``--widths`` adds a FERNet row per channel multiplier: what more capacity costs in speed, against
+the issue's floor of 5x the reference.
 """
 
 import argparse
@@ -21,6 +24,7 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reference_model import build_reference_model  # noqa: E402
 
+from fercnn.config import ModelConfig  # noqa: E402
 from fercnn.model import build_fernet  # noqa: E402
 
 
@@ -53,11 +57,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=30, help="timed training steps per model")
     parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--widths", type=float, nargs="+", default=[1.0], help="FERNet channel multipliers")
     args = parser.parse_args()
-    rows = [
-        measure("reference (original project)", build_reference_model(), args.steps, args.batch_size),
-        measure("FERNet (fercnn default)", build_fernet(), args.steps, args.batch_size),
-    ]
+    rows = [measure("reference (original project)", build_reference_model(), args.steps, args.batch_size)]
+    for width in args.widths:
+        name = "FERNet (fercnn default)" if width == 1 else f"FERNet, width {width:g}"
+        rows.append(measure(name, build_fernet(ModelConfig(width=width)), args.steps, args.batch_size))
     reference = rows[0]["train_img_s"]
     print(
         f"keras {keras.__version__}, backend {keras.backend.backend()}, {os.cpu_count()} CPU cores, "

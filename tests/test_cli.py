@@ -48,6 +48,12 @@ def test_flags_override_a_saved_config(tmp_path):
     )
 
 
+def test_mixing_and_averaging_flags_reach_the_config():
+    args = build_parser().parse_args(["train", "--mixup", "0.2", "--cutmix", "1", "--ema", "0.999"])
+    config = config_from_args(args)
+    assert (config.mixup_alpha, config.cutmix_alpha, config.ema_momentum) == (0.2, 1.0, 0.999)
+
+
 def test_inspect_reports_counts_and_duplicates(tmp_path, capsys):
     rows = synthetic_rows((2, 1), ("train", "validation"))
     rows.append(rows[0].replace(",Training", ",PublicTest"))  # one face leaked into validation
@@ -66,6 +72,8 @@ def test_inspect_reports_counts_and_duplicates(tmp_path, capsys):
         (["evaluate", "--data", "nowhere.csv"], "does not exist"),
         (["train", "--data", "nowhere.csv"], "FER2013 data not found: nowhere.csv"),
         (["train", "--class-weighting", "magic"], "class_weighting 'magic' is unknown"),
+        (["train", "--mixup", "-0.2"], "mixup_alpha must be >= 0"),
+        (["train", "--ema", "1"], "ema_momentum must be in [0, 1)"),
     ],
 )
 def test_errors_are_one_clear_message_and_exit_code_2(tmp_path, capsys, argv, message):
