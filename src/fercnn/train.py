@@ -2,9 +2,11 @@
 
 The recipe: AdamW with decoupled weight decay, linear warm-up then cosine decay (a function of
 the optimizer's step count, so a resumed run continues the same curve), label smoothing, and
-the augmentation layers in front of the network. After every epoch the run is checkpointed;
-calling ``train`` again with the same output folder resumes where it stopped. ``init_from``
-starts a new run (a new schedule) from a saved model's weights instead of random ones.
+the augmentation layers in front of the network; optionally mixup/CutMix (:mod:`fercnn.mixing`)
+and a moving average of the weights (:mod:`fercnn.averaging`). After every epoch the run is
+checkpointed; calling ``train`` again with the same output folder resumes where it stopped.
+``init_from`` starts a new run (a new schedule) from a saved model's weights instead of random
+ones.
 """
 
 from dataclasses import dataclass, replace
