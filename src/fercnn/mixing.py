@@ -36,10 +36,11 @@ def training_arrays(images, labels, class_weights, mixup_alpha=0.0, cutmix_alpha
         return images, targets, weights
     rng = rng if rng is not None else np.random.default_rng()
     partners = rng.permutation(len(images))
+    partner_images = images[partners]
     use_cutmix = _choose_cutmix(len(images), mixup_alpha, cutmix_alpha, rng)
     ratios = np.where(use_cutmix, _beta(cutmix_alpha, len(images), rng), _beta(mixup_alpha, len(images), rng))
-    cut, kept = cut_and_paste(images, images[partners], ratios, rng)
-    images = np.where(use_cutmix[:, None, None, None], cut, mix_images(images, images[partners], ratios))
+    cut, kept = cut_and_paste(images, partner_images, ratios, rng)
+    images = np.where(use_cutmix[:, None, None, None], cut, mix_images(images, partner_images, ratios))
     ratios = np.where(use_cutmix, kept, ratios).astype("float32")
     return images, _blend(targets, partners, ratios), _blend(weights, partners, ratios)
 
