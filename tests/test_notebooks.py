@@ -41,10 +41,13 @@ def test_notebook_has_a_parameters_cell_and_colab_badge(name):
 
 def test_train_notebook_end_to_end(learnable_csv, tmp_path):
     out = tmp_path / "models"
+    recipe = {"LEARNING_RATE": 1e-3, "MIXUP_ALPHA": 0.2, "CUTMIX_ALPHA": 1.0, "EMA_MOMENTUM": 0.9}
     execute(
         "train_model.ipynb",
-        {"DATA_PATH": str(learnable_csv), "OUTPUT_DIR": str(out), "EPOCHS": 1, "BATCH_SIZE": 32},
+        {"DATA_PATH": str(learnable_csv), "OUTPUT_DIR": str(out), "EPOCHS": 1, "BATCH_SIZE": 32} | recipe,
     )
+    saved = json.loads((out / "config.json").read_text())
+    assert [saved[key.lower()] for key in recipe] == list(recipe.values())
     for name in (
         "fernet_fer2013.keras",
         "history.csv",

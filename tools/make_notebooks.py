@@ -90,6 +90,11 @@ def train_notebook():
             'OUTPUT_DIR = "models"  # weights, config, history, metrics and plots\n'
             "EPOCHS = 40\n"
             "BATCH_SIZE = 64\n"
+            "LEARNING_RATE = 2e-3  # peak of the warm-up + cosine schedule\n"
+            "MIXUP_ALPHA = 0.0  # mixup strength, 0 = off (the shipped model's later cycles: 0.2)\n"
+            "CUTMIX_ALPHA = 0.0  # CutMix strength, 0 = off (later cycles: 1.0)\n"
+            "EMA_MOMENTUM = 0.0  # moving average of the weights, 0 = off (later cycles: 0.999)\n"
+            "INIT_FROM = None  # a saved .keras model to continue from (another cycle); None: random weights\n"
             "MOUNT_DRIVE = False  # Colab only: mount Google Drive for data and checkpoints\n"
             "DOWNLOAD_WITH_KAGGLEHUB = False  # fetch the Kaggle image release (needs Kaggle credentials)",
             metadata={"tags": ["parameters"]},
@@ -115,7 +120,15 @@ def train_notebook():
             "from fercnn.config import TrainConfig\n"
             "from fercnn.train import train\n\n"
             "config = TrainConfig(\n"
-            "    data=str(project_path(DATA_PATH)), output_dir=str(output_dir), epochs=EPOCHS, batch_size=BATCH_SIZE\n"
+            "    data=str(project_path(DATA_PATH)),\n"
+            "    output_dir=str(output_dir),\n"
+            "    epochs=EPOCHS,\n"
+            "    batch_size=BATCH_SIZE,\n"
+            "    learning_rate=LEARNING_RATE,\n"
+            "    mixup_alpha=MIXUP_ALPHA,\n"
+            "    cutmix_alpha=CUTMIX_ALPHA,\n"
+            "    ema_momentum=EMA_MOMENTUM,\n"
+            "    init_from=str(project_path(INIT_FROM)) if INIT_FROM else None,\n"
             ")\n"
             "print(config)\n"
             "result = train(config, data)\n"
