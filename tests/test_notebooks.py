@@ -7,6 +7,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from fercnn.config import TrainConfig
+
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
@@ -39,15 +41,32 @@ def test_notebook_has_a_parameters_cell_and_colab_badge(name):
     assert "colab.research.google.com" in notebook.cells[0].source
 
 
+def test_train_notebook_defaults_are_the_package_defaults():
+    """Running the notebook unchanged must train what `python -m fercnn train` trains."""
+    notebook = nbformat.read(NOTEBOOKS / "train_model.ipynb", as_version=4)
+    cell = next(cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", []))
+    parameters = {}
+    exec(cell.source, parameters)
+    defaults = TrainConfig()
+    settings = {name.lower(): value for name, value in parameters.items() if name.isupper()}
+    recipe = {name: getattr(defaults, name) for name in settings if hasattr(defaults, name)}
+    recipe |= {name: getattr(defaults.augment, name) for name in settings if hasattr(defaults.augment, name)}
+    assert {"epochs", "batch_size", "learning_rate", "init_from", "erasing_probability"} <= set(recipe)
+    assert {name: settings[name] for name in recipe} == recipe
+
+
 def test_train_notebook_end_to_end(learnable_csv, tmp_path):
     out = tmp_path / "models"
     recipe = {"LEARNING_RATE": 1e-3, "MIXUP_ALPHA": 0.2, "CUTMIX_ALPHA": 1.0, "EMA_MOMENTUM": 0.9}
     execute(
         "train_model.ipynb",
-        {"DATA_PATH": str(learnable_csv), "OUTPUT_DIR": str(out), "EPOCHS": 1, "BATCH_SIZE": 32} | recipe,
+        {"DATA_PATH": str(learnable_csv), "OUTPUT_DIR": str(out), "EPOCHS": 1, "BATCH_SIZE": 32}
+        | recipe
+        | {"ERASING_PROBABILITY": 0.25},
     )
     saved = json.loads((out / "config.json").read_text())
     assert [saved[key.lower()] for key in recipe] == list(recipe.values())
+    assert saved["augment"]["erasing_probability"] == 0.25
     for name in (
         "fernet_fer2013.keras",
         "history.csv",

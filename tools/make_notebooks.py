@@ -94,6 +94,7 @@ def train_notebook():
             "MIXUP_ALPHA = 0.0  # mixup strength, 0 = off (the shipped model's later cycles: 0.2)\n"
             "CUTMIX_ALPHA = 0.0  # CutMix strength, 0 = off (later cycles: 1.0)\n"
             "EMA_MOMENTUM = 0.0  # moving average of the weights, 0 = off (later cycles: 0.999)\n"
+            "ERASING_PROBABILITY = 0.0  # share of faces with a random patch erased, 0 = off\n"
             "INIT_FROM = None  # a saved .keras model to continue from (another cycle); None: random weights\n"
             "MOUNT_DRIVE = False  # Colab only: mount Google Drive for data and checkpoints\n"
             "DOWNLOAD_WITH_KAGGLEHUB = False  # fetch the Kaggle image release (needs Kaggle credentials)",
@@ -117,6 +118,7 @@ def train_notebook():
             "weights). The best epoch by PublicTest accuracy is kept as `fernet_fer2013.keras`."
         ),
         new_code_cell(
+            "from fercnn.augment import AugmentConfig\n"
             "from fercnn.config import TrainConfig\n"
             "from fercnn.train import train\n\n"
             "config = TrainConfig(\n"
@@ -128,6 +130,7 @@ def train_notebook():
             "    mixup_alpha=MIXUP_ALPHA,\n"
             "    cutmix_alpha=CUTMIX_ALPHA,\n"
             "    ema_momentum=EMA_MOMENTUM,\n"
+            "    augment=AugmentConfig(erasing_probability=ERASING_PROBABILITY),\n"
             "    init_from=str(project_path(INIT_FROM)) if INIT_FROM else None,\n"
             ")\n"
             "print(config)\n"
