@@ -12,10 +12,14 @@ from fercnn.config import TrainConfig
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
+def is_parameters_cell(cell):
+    return "parameters" in cell.metadata.get("tags", [])
+
+
 def execute(name, parameters):
     """Run a notebook with a cell after its ``parameters`` cell overriding them (papermill's way)."""
     notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
-    index = next(i for i, cell in enumerate(notebook.cells) if "parameters" in cell.metadata.get("tags", []))
+    index = next(i for i, cell in enumerate(notebook.cells) if is_parameters_cell(cell))
     overrides = "\n".join(f"{key} = {value!r}" for key, value in parameters.items())
     notebook.cells.insert(
         index + 1, nbformat.v4.new_code_cell(overrides, metadata={"tags": ["injected-parameters"]})
@@ -37,14 +41,14 @@ def test_notebooks_are_committed_without_outputs():
 @pytest.mark.parametrize("name", ["train_model.ipynb", "evaluate_model.ipynb"])
 def test_notebook_has_a_parameters_cell_and_colab_badge(name):
     notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
-    assert any("parameters" in cell.metadata.get("tags", []) for cell in notebook.cells)
+    assert any(is_parameters_cell(cell) for cell in notebook.cells)
     assert "colab.research.google.com" in notebook.cells[0].source
 
 
 def test_train_notebook_defaults_are_the_package_defaults():
     """Running the notebook unchanged must train what `python -m fercnn train` trains."""
     notebook = nbformat.read(NOTEBOOKS / "train_model.ipynb", as_version=4)
-    cell = next(cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", []))
+    cell = next(cell for cell in notebook.cells if is_parameters_cell(cell))
     parameters = {}
     exec(cell.source, parameters)
     defaults = TrainConfig()
