@@ -51,3 +51,22 @@ def test_resolution_resizes_inside_the_model():
 def test_bad_model_settings_are_refused(setting):
     with pytest.raises(ValueError, match=next(iter(setting))):
         ModelConfig(**setting)
+
+
+def test_fused_stages_use_full_convs_and_keep_the_residual_rules():
+    stages = (Stage(1, 32, 2, 1, "fused"), Stage(4, 48, 2, 2, "fused"), Stage(4, 48, 1, 1))
+    config = ModelConfig(stages=stages)
+    layers = {layer.name: layer for layer in build_fernet(config).layers}
+    assert not any(name.startswith(("s1", "s2")) and name.endswith("_dw") for name in layers)
+    assert "s3b1_dw" in layers  # the mbconv stage after them is unchanged
+    assert layers["s1b1_fused_conv"].kernel_size == (3, 3)
+    assert "s1b1_fused_relu6" in layers  # expansion 1: one conv with its activation
+    assert layers["s2b1_fused_conv"].filters == 32 * 4  # a 3x3 conv does the expansion
+    assert "s2b1_project_bn" in layers and "s2b1_project_relu6" not in layers  # linear projection
+    adds = sorted(name for name in layers if name.endswith("_add"))
+    assert adds == ["s1b1_add", "s1b2_add", "s2b2_add", "s3b1_add"]
+
+
+def test_unknown_block_is_refused_with_the_choices():
+    with pytest.raises(ValueError, match="mbconv, fused"):
+        Stage(4, 48, 2, 2, "bottleneck")

@@ -29,15 +29,28 @@ from keras import layers
 
 from .labels import IMAGE_SIZE, NUM_CLASSES
 
+BLOCKS = ("mbconv", "fused")
+
 
 @dataclass(frozen=True)
 class Stage:
-    """``repeats`` inverted residual blocks; the first one applies ``stride``."""
+    """``repeats`` inverted residual blocks; the first one applies ``stride``.
+
+    ``block`` is ``"mbconv"`` (1x1 expand, 3x3 depthwise, 1x1 project) or ``"fused"``
+    (one full 3x3 conv expands, 1x1 projects: EfficientNetV2's Fused-MBConv). On a CPU the
+    depthwise conv and the BatchNorm of its wide expanded activation cost more time than a
+    dense 3x3 conv on the narrow input, so fused blocks buy parameters almost for free.
+    """
 
     expansion: int
     channels: int
     repeats: int
     stride: int
+    block: str = "mbconv"
+
+    def __post_init__(self):
+        if self.block not in BLOCKS:
+            raise ValueError(f"Stage block must be one of {', '.join(BLOCKS)}, got {self.block!r}")
 
 
 DEFAULT_STAGES = (
@@ -93,7 +106,8 @@ def build_fernet(config=ModelConfig(), num_classes=NUM_CLASSES, name="fernet"):
         for repeat in range(max(1, round(stage.repeats * config.depth))):
             stride = stage.stride if repeat == 0 else 1
             block = f"s{stage_index}b{repeat + 1}"
-            x = inverted_residual(x, stage.expansion, channels, stride, momentum, block)
+            build_block = fused_inverted_residual if stage.block == "fused" else inverted_residual
+            x = build_block(x, stage.expansion, channels, stride, momentum, block)
     x = conv_bn_relu6(x, _scaled(config.head_channels, max(config.width, 1.0)), 1, 1, momentum, "head")
     x = layers.GlobalAveragePooling2D(name="pool")(x)
     x = layers.Dropout(config.dropout, name="dropout")(x)
@@ -114,16 +128,40 @@ def inverted_residual(x, expansion, channels, stride, momentum, name):
     convolution, the form MobileNetV2 uses for its first block.
     """
     shortcut = x
-    in_channels = x.shape[-1]
     if expansion != 1:
-        x = conv_bn_relu6(x, in_channels * expansion, 1, 1, momentum, f"{name}_expand")
+        x = conv_bn_relu6(x, x.shape[-1] * expansion, 1, 1, momentum, f"{name}_expand")
     x = layers.DepthwiseConv2D(3, stride, padding="same", use_bias=False, name=f"{name}_dw")(x)
     x = layers.BatchNormalization(momentum=momentum, name=f"{name}_dw_bn")(x)
     x = layers.ReLU(6.0, name=f"{name}_dw_relu6")(x)
+    x = linear_projection(x, channels, momentum, name)
+    return add_shortcut(shortcut, x, name)
+
+
+def fused_inverted_residual(x, expansion, channels, stride, momentum, name):
+    """Full 3x3 conv expands, linear 1x1 projects; add the input when shapes match.
+
+    With ``expansion=1`` the block is one 3x3 conv with its activation, EfficientNetV2's
+    form for its first stage.
+    """
+    shortcut = x
+    if expansion == 1:
+        x = conv_bn_relu6(x, channels, 3, stride, momentum, f"{name}_fused")
+    else:
+        x = conv_bn_relu6(x, x.shape[-1] * expansion, 3, stride, momentum, f"{name}_fused")
+        x = linear_projection(x, channels, momentum, name)
+    return add_shortcut(shortcut, x, name)
+
+
+def linear_projection(x, channels, momentum, name):
+    """1x1 conv and BN with no activation: ReLU on a narrow bottleneck destroys information."""
     x = layers.Conv2D(channels, 1, use_bias=False, name=f"{name}_project")(x)
-    x = layers.BatchNormalization(momentum=momentum, name=f"{name}_project_bn")(x)
-    if stride == 1 and in_channels == channels:
-        x = layers.Add(name=f"{name}_add")([shortcut, x])
+    return layers.BatchNormalization(momentum=momentum, name=f"{name}_project_bn")(x)
+
+
+def add_shortcut(shortcut, x, name):
+    """The residual sum, where the block kept the spatial size and the channel count."""
+    if shortcut.shape[1:] == x.shape[1:]:
+        return layers.Add(name=f"{name}_add")([shortcut, x])
     return x
 
 
