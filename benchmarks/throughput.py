@@ -5,9 +5,11 @@ Adam, no augmentation, TensorFlow kernels without XLA; steady state after 3 unti
 the ratio compares architectures only.
 
     python benchmarks/throughput.py [--steps 30] [--batch-size 64] [--widths 1 1.25]
+        [--configs models/experiments/NAME/config.json ...]
 
-``--widths`` adds a FERNet row per channel multiplier: what more capacity costs in speed, against
-the issue's floor of 5x the reference.
+``--widths`` adds a FERNet row per channel multiplier, and ``--configs`` a row per saved run's
+architecture (named after its folder): what more capacity costs in speed, against the issue's
+floor of 5x the reference, measured in the same run as the reference.
 """
 
 import argparse
@@ -24,6 +26,7 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reference_model import build_reference_model  # noqa: E402
 
+from fercnn.config import TrainConfig  # noqa: E402
 from fercnn.model import ModelConfig, build_fernet  # noqa: E402
 
 
@@ -57,11 +60,17 @@ def main():
     parser.add_argument("--steps", type=int, default=30, help="timed training steps per model")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--widths", type=float, nargs="+", default=[1.0], help="FERNet channel multipliers")
+    parser.add_argument(
+        "--configs", type=Path, nargs="*", default=[], help="saved config.json files whose model to measure"
+    )
     args = parser.parse_args()
-    rows = [measure("reference (original project)", build_reference_model(), args.steps, args.batch_size)]
+    candidates = {"reference (original project)": build_reference_model}
     for width in args.widths:
         name = "FERNet (fercnn default)" if width == 1 else f"FERNet, width {width:g}"
-        rows.append(measure(name, build_fernet(ModelConfig(width=width)), args.steps, args.batch_size))
+        candidates[name] = lambda width=width: build_fernet(ModelConfig(width=width))
+    for path in args.configs:
+        candidates[path.parent.name] = lambda path=path: build_fernet(TrainConfig.load(path).model)
+    rows = [measure(name, build(), args.steps, args.batch_size) for name, build in candidates.items()]
     reference = rows[0]["train_img_s"]
     print(
         f"keras {keras.__version__}, backend {keras.backend.backend()}, {os.cpu_count()} CPU cores, "
