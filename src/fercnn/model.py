@@ -39,7 +39,7 @@ class Stage:
     ``block`` is ``"mbconv"`` (1x1 expand, 3x3 depthwise, 1x1 project) or ``"fused"``
     (one full 3x3 conv expands, 1x1 projects: EfficientNetV2's Fused-MBConv). On a CPU the
     depthwise conv and the BatchNorm of its wide expanded activation cost more time than a
-    dense 3x3 conv on the narrow input, so fused blocks buy parameters almost for free.
+    dense 3x3 conv on the narrow input, so fused blocks buy parameters at little CPU cost.
     """
 
     expansion: int
