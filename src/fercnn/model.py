@@ -103,10 +103,10 @@ def build_fernet(config=ModelConfig(), num_classes=NUM_CLASSES, name="fernet"):
     x = conv_bn_relu6(x, _scaled(config.stem_channels, config.width), 3, config.stem_stride, momentum, "stem")
     for stage_index, stage in enumerate(config.stages, start=1):
         channels = _scaled(stage.channels, config.width)
+        build_block = fused_inverted_residual if stage.block == "fused" else inverted_residual
         for repeat in range(max(1, round(stage.repeats * config.depth))):
             stride = stage.stride if repeat == 0 else 1
             block = f"s{stage_index}b{repeat + 1}"
-            build_block = fused_inverted_residual if stage.block == "fused" else inverted_residual
             x = build_block(x, stage.expansion, channels, stride, momentum, block)
     x = conv_bn_relu6(x, _scaled(config.head_channels, max(config.width, 1.0)), 1, 1, momentum, "head")
     x = layers.GlobalAveragePooling2D(name="pool")(x)
