@@ -27,17 +27,18 @@ def test_residual_adds_exactly_where_shapes_match():
 
 def test_projection_is_linear_and_expansion_is_not():
     names = {layer.name for layer in build_fernet().layers}
-    assert {"s2b1_expand_relu6", "s2b1_dw_relu6", "s2b1_project_bn"} <= names
+    assert {"s4b1_expand_relu6", "s4b1_dw_relu6", "s4b1_project_bn"} <= names  # the MBConv stage
     assert not any(name.endswith("_project_relu6") for name in names)
 
 
 def test_width_and_depth_scale_the_parameter_count():
     base = build_fernet().count_params()
-    assert 300_000 < base < 500_000  # the documented ~0.4M default
+    assert 700_000 < base < 900_000  # the documented ~0.8M default
     assert build_fernet(ModelConfig(width=0.5)).count_params() < base / 2
     deeper = build_fernet(ModelConfig(depth=2.0))
     assert deeper.count_params() > base
-    assert len([layer for layer in deeper.layers if layer.name.endswith("_dw")]) == 2 * 7
+    blocks = [layer for layer in deeper.layers if layer.name.endswith(("_dw", "_fused_conv"))]
+    assert len(blocks) == 2 * 8
 
 
 def test_resolution_resizes_inside_the_model():

@@ -80,7 +80,7 @@ def train_notebook():
     return [
         new_markdown_cell(
             f"{badge('train_model.ipynb')}\n\n# Train FERNet on FER2013\n\n"
-            "Trains the project's depthwise-separable / inverted-residual CNN. Every step is a call into the "
+            "Trains the project's hybrid Fused-MBConv / inverted-residual CNN. Every step is a call into the "
             "`fercnn` package (the same code as `python -m fercnn train`). Re-running the training cell after "
             "an interruption (a Colab disconnect) resumes from the last completed epoch."
         ),
