@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from fercnn import reporting
 from fercnn.dataset import FER2013, Split
 from fercnn.evaluate import SplitEvaluation
 from fercnn.loading import load_fer2013
@@ -29,6 +30,22 @@ def test_evaluation_writes_readable_metrics_reports_and_plots(trained_run, learn
         with Image.open(tmp_path / f"{figure}.png") as image:
             assert image.size[0] > 500
     assert not (tmp_path / "grad_cam_train.png").exists()
+
+
+def test_evaluation_on_a_backend_without_tensorflow_leaves_out_only_grad_cam(
+    trained_run, learnable_csv, tmp_path, monkeypatch, capsys
+):
+    """A GPU machine training with JAX has no TensorFlow: its run must still end with metrics
+    and confusion matrices instead of failing on Grad-CAM's TensorFlow gradients."""
+    available = reporting.grad_cam_available
+    monkeypatch.setattr(reporting, "grad_cam_available", lambda: available("jax"))
+    _, result = trained_run
+    document = write_evaluation(result.best_model_path, load_fer2013(learnable_csv), tmp_path)
+
+    assert document["splits"]["validation"]["images"] == 42
+    assert (tmp_path / "metrics.json").is_file() and (tmp_path / "confusion_matrix_validation.png").is_file()
+    assert not list(tmp_path.glob("grad_cam_*.png"))
+    assert "Grad-CAM skipped: it needs the TensorFlow backend, not jax." in capsys.readouterr().out
 
 
 def test_scores_and_flip_tta_are_computed_from_the_predictions():

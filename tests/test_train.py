@@ -12,7 +12,7 @@ from fercnn import checkpoints
 from fercnn.averaging import averaged_weights
 from fercnn.config import TrainConfig
 from fercnn.loading import load_fer2013
-from fercnn.train import class_weights, train
+from fercnn.train import build_trainer, class_weights, compiles_train_step, train
 
 
 def test_short_training_learns_a_separable_task_and_saves_everything(learnable_csv, trained_run):
@@ -176,3 +176,10 @@ def test_mixing_and_averaging_run_saves_the_validated_average_and_resumes(
         np.array_equal(a, np.array(v))
         for a, v in zip(training_weights, trainer.trainable_variables, strict=True)
     )
+
+
+def test_only_jax_compiles_the_train_step_with_xla():
+    """Uncompiled JAX steps run op by op (hours on a GPU); TensorFlow's own CPU kernels beat XLA's."""
+    assert compiles_train_step("jax")
+    assert not compiles_train_step("tensorflow") and not compiles_train_step("torch")
+    assert build_trainer(TrainConfig(), steps_per_epoch=10).jit_compile is False  # this suite runs TensorFlow

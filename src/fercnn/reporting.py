@@ -30,11 +30,12 @@ def write_evaluation(model_path, data, output_dir, show=False, batch_size=256):
     evaluations = evaluate(model, data, batch_size)
     document = metrics_document(evaluations, model_path, data, model.count_params())
     save_metrics(document, evaluations, output_dir)
+    with_grad_cam = grad_cam_available()
     for name, evaluation in evaluations.items():
         title = f"{name} ({SPLIT_TO_USAGE[name]})"
         confusion = plot_confusion_matrices(evaluation.confusion(), title)
         _finish(confusion, output_dir / f"confusion_matrix_{name}.png", show)
-        if name != "train":  # saliency on faces the model learned from says little
+        if name != "train" and with_grad_cam:  # saliency on faces it learned from says little
             _finish(
                 grad_cam_figure(model, data[name].images, evaluation, title),
                 output_dir / f"grad_cam_{name}.png",
@@ -42,6 +43,16 @@ def write_evaluation(model_path, data, output_dir, show=False, batch_size=256):
             )
     print(format_summary(document))
     return document
+
+
+def grad_cam_available(backend=None):
+    """Grad-CAM takes gradients with TensorFlow; on another backend (JAX on a GPU machine
+    without TensorFlow) the evaluation is written without its heatmaps."""
+    backend = backend or keras.backend.backend()
+    if backend == "tensorflow":
+        return True
+    print(f"Grad-CAM skipped: it needs the TensorFlow backend, not {backend}.")
+    return False
 
 
 def grad_cam_figure(model, images, evaluation, title, per_class=3):
