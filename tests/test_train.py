@@ -9,10 +9,11 @@ import pytest
 from conftest import synthetic_rows, tiny_config, write_csv
 
 from fercnn import checkpoints
+from fercnn import train as train_module
 from fercnn.averaging import averaged_weights
 from fercnn.config import TrainConfig
 from fercnn.loading import load_fer2013
-from fercnn.train import build_trainer, class_weights, compiles_train_step, train
+from fercnn.train import build_trainer, class_weights, compiles_train_step, load_trainer, train
 
 
 def test_short_training_learns_a_separable_task_and_saves_everything(learnable_csv, trained_run):
@@ -183,3 +184,18 @@ def test_only_jax_compiles_the_train_step_with_xla():
     assert compiles_train_step("jax")
     assert not compiles_train_step("tensorflow") and not compiles_train_step("torch")
     assert build_trainer(TrainConfig(), steps_per_epoch=10).jit_compile is False  # this suite runs TensorFlow
+
+
+def test_a_run_begun_on_jax_resumes_on_tensorflow(tmp_path, monkeypatch):
+    """A checkpoint saved by a JAX run asks for XLA; TensorFlow must train it without, since it
+    cannot compile the affine warp (the error seen when a GPU run was resumed on a CPU)."""
+    config = tiny_config("unused.csv", tmp_path)
+    monkeypatch.setattr(train_module, "compiles_train_step", lambda backend=None: True)
+    build_trainer(config, steps_per_epoch=2).save(tmp_path / "begun_on_jax.keras")
+    monkeypatch.undo()
+
+    trainer = load_trainer(tmp_path / "begun_on_jax.keras")
+    faces = np.random.default_rng(0).uniform(0, 255, (32, 48, 48, 1)).astype("float32")
+    history = trainer.fit(faces, np.eye(7)[np.arange(32) % 7], batch_size=16, epochs=1, verbose=0)
+    assert trainer.jit_compile is False
+    assert np.isfinite(history.history["loss"][0])

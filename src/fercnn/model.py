@@ -33,7 +33,59 @@ from keras import layers
 
 from .labels import IMAGE_SIZE, NUM_CLASSES
 
-BLOCKS = ("mbconv", "fused")
+
+def conv_bn_relu6(x, channels, kernel_size, stride, momentum, name):
+    x = layers.Conv2D(channels, kernel_size, stride, padding="same", use_bias=False, name=f"{name}_conv")(x)
+    x = layers.BatchNormalization(momentum=momentum, name=f"{name}_bn")(x)
+    return layers.ReLU(6.0, name=f"{name}_relu6")(x)
+
+
+def inverted_residual(x, expansion, channels, stride, momentum, name):
+    """Expand (1x1), depthwise 3x3, linear project (1x1); add the input when shapes match.
+
+    With ``expansion=1`` there is no expansion conv and the block is a plain depthwise-separable
+    convolution, the form MobileNetV2 uses for its first block.
+    """
+    shortcut = x
+    if expansion != 1:
+        x = conv_bn_relu6(x, x.shape[-1] * expansion, 1, 1, momentum, f"{name}_expand")
+    x = layers.DepthwiseConv2D(3, stride, padding="same", use_bias=False, name=f"{name}_dw")(x)
+    x = layers.BatchNormalization(momentum=momentum, name=f"{name}_dw_bn")(x)
+    x = layers.ReLU(6.0, name=f"{name}_dw_relu6")(x)
+    x = linear_projection(x, channels, momentum, name)
+    return add_shortcut(shortcut, x, name)
+
+
+def fused_inverted_residual(x, expansion, channels, stride, momentum, name):
+    """Full 3x3 conv expands, linear 1x1 projects; add the input when shapes match.
+
+    With ``expansion=1`` the block is one 3x3 conv with its activation, EfficientNetV2's
+    form for its first stage.
+    """
+    shortcut = x
+    if expansion == 1:
+        x = conv_bn_relu6(x, channels, 3, stride, momentum, f"{name}_fused")
+    else:
+        x = conv_bn_relu6(x, x.shape[-1] * expansion, 3, stride, momentum, f"{name}_fused")
+        x = linear_projection(x, channels, momentum, name)
+    return add_shortcut(shortcut, x, name)
+
+
+def linear_projection(x, channels, momentum, name):
+    """1x1 conv and BN with no activation: ReLU on a narrow bottleneck destroys information."""
+    x = layers.Conv2D(channels, 1, use_bias=False, name=f"{name}_project")(x)
+    return layers.BatchNormalization(momentum=momentum, name=f"{name}_project_bn")(x)
+
+
+def add_shortcut(shortcut, x, name):
+    """The residual sum, where the block kept the spatial size and the channel count."""
+    if shortcut.shape[1:] == x.shape[1:]:
+        return layers.Add(name=f"{name}_add")([shortcut, x])
+    return x
+
+
+# a Stage's ``block`` names its builder here; one more entry adds a block type
+BLOCK_BUILDERS = {"mbconv": inverted_residual, "fused": fused_inverted_residual}
 
 
 @dataclass(frozen=True)
@@ -53,8 +105,8 @@ class Stage:
     block: str = "mbconv"
 
     def __post_init__(self):
-        if self.block not in BLOCKS:
-            raise ValueError(f"Stage block must be one of {', '.join(BLOCKS)}, got {self.block!r}")
+        if self.block not in BLOCK_BUILDERS:
+            raise ValueError(f"Stage block must be one of {', '.join(BLOCK_BUILDERS)}, got {self.block!r}")
 
 
 DEFAULT_STAGES = (
@@ -107,7 +159,7 @@ def build_fernet(config=ModelConfig(), num_classes=NUM_CLASSES, name="fernet"):
     x = conv_bn_relu6(x, _scaled(config.stem_channels, config.width), 3, config.stem_stride, momentum, "stem")
     for stage_index, stage in enumerate(config.stages, start=1):
         channels = _scaled(stage.channels, config.width)
-        build_block = fused_inverted_residual if stage.block == "fused" else inverted_residual
+        build_block = BLOCK_BUILDERS[stage.block]
         for repeat in range(max(1, round(stage.repeats * config.depth))):
             stride = stage.stride if repeat == 0 else 1
             block = f"s{stage_index}b{repeat + 1}"
@@ -117,56 +169,6 @@ def build_fernet(config=ModelConfig(), num_classes=NUM_CLASSES, name="fernet"):
     x = layers.Dropout(config.dropout, name="dropout")(x)
     outputs = layers.Dense(num_classes, activation="softmax", name="predictions", dtype="float32")(x)
     return keras.Model(inputs, outputs, name=name)
-
-
-def conv_bn_relu6(x, channels, kernel_size, stride, momentum, name):
-    x = layers.Conv2D(channels, kernel_size, stride, padding="same", use_bias=False, name=f"{name}_conv")(x)
-    x = layers.BatchNormalization(momentum=momentum, name=f"{name}_bn")(x)
-    return layers.ReLU(6.0, name=f"{name}_relu6")(x)
-
-
-def inverted_residual(x, expansion, channels, stride, momentum, name):
-    """Expand (1x1), depthwise 3x3, linear project (1x1); add the input when shapes match.
-
-    With ``expansion=1`` there is no expansion conv and the block is a plain depthwise-separable
-    convolution, the form MobileNetV2 uses for its first block.
-    """
-    shortcut = x
-    if expansion != 1:
-        x = conv_bn_relu6(x, x.shape[-1] * expansion, 1, 1, momentum, f"{name}_expand")
-    x = layers.DepthwiseConv2D(3, stride, padding="same", use_bias=False, name=f"{name}_dw")(x)
-    x = layers.BatchNormalization(momentum=momentum, name=f"{name}_dw_bn")(x)
-    x = layers.ReLU(6.0, name=f"{name}_dw_relu6")(x)
-    x = linear_projection(x, channels, momentum, name)
-    return add_shortcut(shortcut, x, name)
-
-
-def fused_inverted_residual(x, expansion, channels, stride, momentum, name):
-    """Full 3x3 conv expands, linear 1x1 projects; add the input when shapes match.
-
-    With ``expansion=1`` the block is one 3x3 conv with its activation, EfficientNetV2's
-    form for its first stage.
-    """
-    shortcut = x
-    if expansion == 1:
-        x = conv_bn_relu6(x, channels, 3, stride, momentum, f"{name}_fused")
-    else:
-        x = conv_bn_relu6(x, x.shape[-1] * expansion, 3, stride, momentum, f"{name}_fused")
-        x = linear_projection(x, channels, momentum, name)
-    return add_shortcut(shortcut, x, name)
-
-
-def linear_projection(x, channels, momentum, name):
-    """1x1 conv and BN with no activation: ReLU on a narrow bottleneck destroys information."""
-    x = layers.Conv2D(channels, 1, use_bias=False, name=f"{name}_project")(x)
-    return layers.BatchNormalization(momentum=momentum, name=f"{name}_project_bn")(x)
-
-
-def add_shortcut(shortcut, x, name):
-    """The residual sum, where the block kept the spatial size and the channel count."""
-    if shortcut.shape[1:] == x.shape[1:]:
-        return layers.Add(name=f"{name}_add")([shortcut, x])
-    return x
 
 
 def _scaled(channels, width):

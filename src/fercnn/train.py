@@ -92,7 +92,7 @@ def _load_or_build_trainer(config, output_dir, state, steps_per_epoch):
     """The checkpointed trainer of a run being resumed, or a new one (warm-started if asked)."""
     if state.epochs_done:
         print(f"Resuming {output_dir} after epoch {state.epochs_done} of {config.epochs}.")
-        return keras.models.load_model(output_dir / LAST_CHECKPOINT)
+        return load_trainer(output_dir / LAST_CHECKPOINT)
     trainer = build_trainer(config, steps_per_epoch)
     if config.init_from:
         warm_start(trainer.get_layer(NETWORK_NAME), config.init_from)
@@ -142,6 +142,15 @@ def build_trainer(config, steps_per_epoch):
         metrics=["accuracy"],
         jit_compile=compiles_train_step(),
     )
+    return trainer
+
+
+def load_trainer(path):
+    """A checkpointed trainer, compiled for this backend: a checkpoint keeps the XLA setting of
+    the backend that saved it, and a run begun with JAX on a GPU and resumed with TensorFlow
+    would otherwise ask XLA for the affine warp, which TensorFlow cannot compile."""
+    trainer = keras.models.load_model(path)
+    trainer.jit_compile = compiles_train_step()
     return trainer
 
 
