@@ -180,7 +180,7 @@ def test_mixing_and_averaging_run_saves_the_validated_average_and_resumes(
 
 
 def test_only_jax_compiles_the_train_step_with_xla():
-    """Uncompiled JAX steps run op by op (hours on a GPU); TensorFlow's own CPU kernels beat XLA's."""
+    """Uncompiled JAX steps run op by op, far too slow to train; TensorFlow's CPU kernels beat XLA's."""
     assert compiles_train_step("jax")
     assert not compiles_train_step("tensorflow") and not compiles_train_step("torch")
     assert build_trainer(TrainConfig(), steps_per_epoch=10).jit_compile is False  # this suite runs TensorFlow
