@@ -13,6 +13,7 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from fercnn import checkpoints  # noqa: E402
 from fercnn.config import TrainConfig  # noqa: E402
 from fercnn.labels import EMOTIONS, IMAGE_SIZE, SPLIT_TO_USAGE  # noqa: E402
 from fercnn.model import ModelConfig  # noqa: E402
@@ -84,6 +85,25 @@ def tiny_config(data, output_dir, **overrides):
         model=TINY_MODEL,
     )
     return TrainConfig(**(settings | overrides))
+
+
+class Crash(Exception):
+    """Stands for a run killed mid-training: the end of a work session, a lost machine."""
+
+
+def train_until_crash(config, monkeypatch, after_epoch):
+    """Train ``config`` until it dies just after epoch ``after_epoch`` (0-based) was checkpointed."""
+    original = checkpoints.RunCheckpoint.on_epoch_end
+
+    def checkpoint_then_crash(self, epoch, logs=None):
+        original(self, epoch, logs)
+        if epoch == after_epoch:
+            raise Crash
+
+    with monkeypatch.context() as patch:
+        patch.setattr(checkpoints.RunCheckpoint, "on_epoch_end", checkpoint_then_crash)
+        with pytest.raises(Crash):
+            train(config, verbose=0)
 
 
 @pytest.fixture(scope="session")

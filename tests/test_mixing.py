@@ -32,6 +32,26 @@ def test_mixup_blends_images_labels_and_weights_by_the_same_ratio():
     assert (y.max(1) < 0.99).mean() > 0.5  # alpha 1 rarely draws a ratio near 0 or 1
 
 
+def test_soft_targets_replace_the_labels_and_are_mixed_like_them():
+    images, labels = faces()
+    soft = np.random.default_rng(5).dirichlet(np.ones(7), size=len(labels)).astype("float32")
+    _, y, w = training_arrays(images, labels, {1: 3.0}, targets=soft)
+    assert np.array_equal(y, soft)
+    assert np.array_equal(w, np.where(labels == 1, 3.0, 1.0))  # the weights still follow the labels
+    same = dict(mixup_alpha=1.0, cutmix_alpha=1.0)
+    _, mixed_labels, _ = training_arrays(images, labels, None, rng=np.random.default_rng(6), **same)
+    _, mixed_soft, _ = training_arrays(
+        images, labels, None, rng=np.random.default_rng(6), targets=soft, **same
+    )
+    # same draws: each face's blend ratio, read off its mixed one-hot label, also blends its soft target
+    partners = np.random.default_rng(6).permutation(len(labels))
+    ratios = (mixed_labels * np.eye(7)[labels]).sum(1, keepdims=True)
+    blended = ratios * soft + (1 - ratios) * soft[partners]
+    readable = labels != labels[partners]  # a pair of the same label hides the ratio
+    assert readable.sum() > 40
+    np.testing.assert_allclose(mixed_soft[readable], blended[readable], atol=1e-5)
+
+
 def test_cutmix_label_ratio_is_the_share_of_pixels_each_face_keeps():
     images, labels = faces()
     partners = np.roll(images, 1, axis=0).astype("float32")

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import synthetic_rows, tiny_config, write_csv
+from conftest import synthetic_rows, tiny_config, train_until_crash, write_csv
 
 from fercnn import checkpoints
 from fercnn import train as train_module
@@ -41,23 +41,10 @@ def validation_accuracy(model_path, csv):
     return (predicted == faces.labels).mean()
 
 
-class Crash(Exception):
-    pass
-
-
 def test_interrupted_run_resumes_epoch_count_and_schedule(learnable_csv, tmp_path, monkeypatch):
     config = tiny_config(learnable_csv, tmp_path / "run", epochs=3)
-    original = checkpoints.RunCheckpoint.on_epoch_end
-
-    def crash_after_first_epoch(self, epoch, logs=None):
-        original(self, epoch, logs)
-        raise Crash
-
-    monkeypatch.setattr(checkpoints.RunCheckpoint, "on_epoch_end", crash_after_first_epoch)
-    with pytest.raises(Crash):
-        train(config, verbose=0)
+    train_until_crash(config, monkeypatch, after_epoch=0)
     assert json.loads((tmp_path / "run" / checkpoints.STATE).read_text())["epochs_done"] == 1
-    monkeypatch.setattr(checkpoints.RunCheckpoint, "on_epoch_end", original)
 
     result = train(config, verbose=0)
     assert result.state.epochs_done == 3
@@ -148,17 +135,7 @@ def test_mixing_and_averaging_run_saves_the_validated_average_and_resumes(
     learnable_csv, tmp_path, monkeypatch
 ):
     config = tiny_config(learnable_csv, tmp_path / "run", mixup_alpha=0.2, cutmix_alpha=1.0, ema_momentum=0.9)
-    original = checkpoints.RunCheckpoint.on_epoch_end
-
-    def crash_after_second_epoch(self, epoch, logs=None):
-        original(self, epoch, logs)
-        if epoch == 1:
-            raise Crash
-
-    monkeypatch.setattr(checkpoints.RunCheckpoint, "on_epoch_end", crash_after_second_epoch)
-    with pytest.raises(Crash):
-        train(config, verbose=0)
-    monkeypatch.setattr(checkpoints.RunCheckpoint, "on_epoch_end", original)
+    train_until_crash(config, monkeypatch, after_epoch=1)
     result = train(config, verbose=0)
 
     assert result.state.epochs_done == config.epochs

@@ -33,6 +33,8 @@ TRAIN_FLAGS = (
     ("--ema", None, "ema_momentum", float, "momentum of the weights' moving average, 0 = off"),
     ("--seed", None, "seed", int, "random seed"),
     ("--init-from", None, "init_from", str, "a saved .keras model whose weights start the run"),
+    ("--teacher-weight", None, "teacher_weight", float, "share of each target from the --teacher models"),
+    ("--teacher-temperature", None, "teacher_temperature", float, "softens the teachers' probabilities"),
     ("--width", "model", "width", float, "channel multiplier"),
     ("--depth", "model", "depth", float, "block-repeat multiplier"),
     ("--resolution", "model", "resolution", int, "side the 48x48 input is resized to inside the model"),
@@ -71,6 +73,11 @@ def build_parser():
         default = getattr(getattr(defaults, section) if section else defaults, name)
         train.add_argument(flag, type=kind, help=f"{text} (default {default})")
     train.add_argument("--no-flip", action="store_true", help="turn off random horizontal flips")
+    train.add_argument(
+        "--teacher",
+        action="append",
+        help="a saved .keras model whose probabilities are distilled into this one (repeat for several)",
+    )
     train.add_argument(
         "--no-resume", action="store_true", help="refuse to continue a run already in the output folder"
     )
@@ -135,6 +142,8 @@ def config_from_args(args):
             (sections[section] if section else top)[name] = value
     if args.no_flip:
         sections["augment"]["horizontal_flip"] = False
+    if args.teacher:
+        top["teachers"] = tuple(args.teacher)
     return replace(
         config,
         data=args.data,

@@ -34,6 +34,11 @@ class TrainConfig:
     seed: int = 42
     # A saved FERNet (.keras) whose weights start the run: a longer schedule in a second cycle.
     init_from: str | None = None
+    # Saved models whose probabilities make up teacher_weight of each training target, softened
+    # by teacher_temperature (see fercnn.distill); none = plain labels.
+    teachers: tuple[str, ...] = ()
+    teacher_weight: float = 0.5
+    teacher_temperature: float = 1.0
     augment: AugmentConfig = field(default_factory=AugmentConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
 
@@ -52,6 +57,13 @@ class TrainConfig:
             raise ValueError(
                 f"ema_momentum must be in [0, 1) (0 turns it off, 0.999 is usual), got {self.ema_momentum}"
             )
+        if not 0 <= self.teacher_weight <= 1:
+            raise ValueError(f"teacher_weight must be in [0, 1], got {self.teacher_weight}")
+        if self.teacher_temperature <= 0:
+            raise ValueError(
+                f"teacher_temperature must be > 0 (1 leaves the probabilities as they are), "
+                f"got {self.teacher_temperature}"
+            )
         if self.class_weighting not in CLASS_WEIGHTINGS:
             raise ValueError(
                 f"class_weighting {self.class_weighting!r} is unknown: "
@@ -64,6 +76,7 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, values):
         values = dict(values)
+        values["teachers"] = tuple(values.get("teachers", ()))
         values["augment"] = AugmentConfig(**values.get("augment", {}))
         model = dict(values.get("model", {}))
         if "stages" in model:

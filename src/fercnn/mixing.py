@@ -18,10 +18,12 @@ import numpy as np
 from .labels import NUM_CLASSES
 
 
-def training_arrays(images, labels, class_weights, mixup_alpha=0.0, cutmix_alpha=0.0, rng=None):
+def training_arrays(images, labels, class_weights, mixup_alpha=0.0, cutmix_alpha=0.0, rng=None, targets=None):
     """One epoch of ``(float32 images, soft targets, sample weights)``, mixed if an alpha is set.
 
-    ``class_weights`` maps a label to its loss weight (classes not named weigh 1). An ``alpha``
+    ``class_weights`` maps a label to its loss weight (classes not named weigh 1). ``targets``
+    replaces the one-hot labels as what is learned (distillation's soft labels); the weights
+    still follow ``labels``. An ``alpha``
     is that of the Beta(alpha, alpha) distribution each face's mixing ratio is drawn from: 0.2
     keeps most faces almost whole, 1.0 draws any ratio; 0 turns a method off.
     """
@@ -30,7 +32,7 @@ def training_arrays(images, labels, class_weights, mixup_alpha=0.0, cutmix_alpha
             f"mixup_alpha={mixup_alpha} and cutmix_alpha={cutmix_alpha} must be >= 0 (0 turns one off)"
         )
     images = images.astype("float32")
-    targets = keras.utils.to_categorical(labels, NUM_CLASSES)
+    targets = keras.utils.to_categorical(labels, NUM_CLASSES) if targets is None else targets
     weights = _weight_table(class_weights)[labels]
     if not (mixup_alpha or cutmix_alpha):
         return images, targets, weights

@@ -2,11 +2,11 @@
 
 The recipe: AdamW with decoupled weight decay, linear warm-up then cosine decay (a function of
 the optimizer's step count, so a resumed run continues the same curve), label smoothing, and
-the augmentation layers in front of the network; optionally mixup/CutMix (:mod:`fercnn.mixing`)
-and a moving average of the weights (:mod:`fercnn.averaging`). After every epoch the run is
-checkpointed; calling ``train`` again with the same output folder resumes where it stopped.
-``init_from`` starts a new run (a new schedule) from a saved model's weights instead of random
-ones.
+the augmentation layers in front of the network; optionally mixup/CutMix (:mod:`fercnn.mixing`),
+a moving average of the weights (:mod:`fercnn.averaging`) and teachers' soft labels
+(:mod:`fercnn.distill`). After every epoch the run is checkpointed; calling ``train`` again with
+the same output folder resumes where it stopped. ``init_from`` starts a new run (a new schedule)
+from a saved model's weights instead of random ones.
 """
 
 from dataclasses import dataclass, replace
@@ -21,6 +21,7 @@ from .augment import build_augmenter
 from .averaging import KeepTrainingWeights
 from .checkpoints import BEST_MODEL, CONFIG, HISTORY, LAST_CHECKPOINT, STATE, RunCheckpoint, TrainState
 from .config import TrainConfig
+from .distill import cached_teacher_probabilities, distillation_targets
 from .labels import IMAGE_SIZE, NUM_CLASSES
 from .loading import load_fer2013
 from .mixing import training_arrays
@@ -62,6 +63,7 @@ def train(config, data=None, resume=True, verbose="auto"):
     callbacks = _callbacks(config, output_dir, trainer, state)
     validation = (_as_float(val_split.images), keras.utils.to_categorical(val_split.labels, NUM_CLASSES))
     weights = class_weights(train_split.labels, config.class_weighting)
+    targets = _training_targets(config, output_dir, train_split)
     # One fit per epoch, because mixup and CutMix draw new blends for every epoch.
     for epoch in range(state.epochs_done, config.epochs):
         images, targets, sample_weights = training_arrays(
@@ -71,6 +73,7 @@ def train(config, data=None, resume=True, verbose="auto"):
             config.mixup_alpha,
             config.cutmix_alpha,
             rng=np.random.default_rng((config.seed, epoch)),
+            targets=targets,
         )
         trainer.fit(
             images,
@@ -86,6 +89,16 @@ def train(config, data=None, resume=True, verbose="auto"):
         if state.epochs_without_improvement >= config.patience:
             break
     return _result(output_dir, state)
+
+
+def _training_targets(config, output_dir, train_split):
+    """The teachers' blend of soft labels when distilling; None (one-hot labels) otherwise."""
+    if not config.teachers:
+        return None
+    teacher_probs = cached_teacher_probabilities(
+        output_dir, config.teachers, train_split, config.teacher_temperature
+    )
+    return distillation_targets(train_split.labels, teacher_probs, config.teacher_weight)
 
 
 def _load_or_build_trainer(config, output_dir, state, steps_per_epoch):

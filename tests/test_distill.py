@@ -1,0 +1,101 @@
+"""Knowledge distillation: the teachers' soft labels, their cache, and a distilled run."""
+
+from dataclasses import replace
+
+import keras
+import numpy as np
+import pytest
+from conftest import tiny_config, train_until_crash
+
+from fercnn import distill
+from fercnn.cli import build_parser, config_from_args
+from fercnn.config import TrainConfig
+from fercnn.evaluate import evaluate_split
+from fercnn.loading import load_fer2013
+from fercnn.train import train
+
+
+@pytest.fixture(scope="module")
+def teacher(trained_run):
+    return str(trained_run[1].best_model_path)
+
+
+@pytest.fixture(scope="module")
+def train_split(learnable_csv):
+    return load_fer2013(learnable_csv)["train"]
+
+
+def test_teachers_give_their_mean_flip_averaged_probabilities(teacher, train_split):
+    own = evaluate_split(keras.models.load_model(teacher), "train", train_split).tta_probabilities
+    one = distill.teacher_probabilities([teacher], train_split)
+    np.testing.assert_allclose(one, own, atol=1e-6)
+    # two copies of one teacher average to that teacher
+    np.testing.assert_allclose(distill.teacher_probabilities([teacher, teacher], train_split), one, atol=1e-6)
+
+
+def test_temperature_softens_without_changing_the_teachers_choice(teacher, train_split):
+    plain = distill.teacher_probabilities([teacher], train_split)
+    soft = distill.teacher_probabilities([teacher], train_split, temperature=3.0)
+    np.testing.assert_allclose(soft.sum(axis=1), 1.0, atol=1e-5)
+    np.testing.assert_array_equal(soft.argmax(axis=1), plain.argmax(axis=1))
+    assert (soft.max(axis=1) <= plain.max(axis=1) + 1e-6).all()
+    assert soft.max(axis=1).mean() < plain.max(axis=1).mean() - 0.05
+
+
+def test_targets_blend_the_label_and_the_teachers():
+    labels = np.array([0, 2])
+    teacher_probs = np.full((2, 7), 1 / 7, dtype="float32")
+    np.testing.assert_allclose(distill.distillation_targets(labels, teacher_probs, 0.0), np.eye(7)[labels])
+    np.testing.assert_allclose(distill.distillation_targets(labels, teacher_probs, 1.0), teacher_probs)
+    half = distill.distillation_targets(labels, teacher_probs, 0.5)
+    assert half[1, 2] == pytest.approx(0.5 + 0.5 / 7)
+    np.testing.assert_allclose(half.sum(axis=1), 1.0, atol=1e-6)
+    with pytest.raises(ValueError, match="3 teacher probabilities for 2 training faces"):
+        distill.distillation_targets(labels, np.ones((3, 7)), 0.5)
+
+
+def test_a_distilled_run_learns_caches_its_teachers_and_resumes(
+    teacher, learnable_csv, tmp_path, monkeypatch
+):
+    config = tiny_config(learnable_csv, tmp_path / "run", teachers=(teacher,), teacher_temperature=2.0)
+    train_until_crash(config, monkeypatch, after_epoch=1)
+    cached = np.load(tmp_path / "run" / distill.TEACHER_CACHE)
+    split = load_fer2013(learnable_csv)["train"]
+    np.testing.assert_allclose(cached, distill.teacher_probabilities([teacher], split, 2.0), atol=1e-6)
+
+    def no_second_pass(*args, **kwargs):
+        raise AssertionError("a resumed run must reuse the cached teacher probabilities")
+
+    monkeypatch.setattr(distill, "teacher_probabilities", no_second_pass)
+    result = train(config, verbose=0)
+    assert result.state.epochs_done == config.epochs
+    assert result.state.best_val_accuracy >= 0.9
+    assert TrainConfig.load(tmp_path / "run" / "config.json") == config
+
+
+def test_a_missing_teacher_is_named(learnable_csv, tmp_path):
+    config = tiny_config(learnable_csv, tmp_path / "run", teachers=(str(tmp_path / "gone.keras"),))
+    with pytest.raises(FileNotFoundError, match="teacher model .*gone.keras does not exist"):
+        train(config, verbose=0)
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ({"teacher_weight": 1.5}, "teacher_weight must be in"),
+        ({"teacher_temperature": 0.0}, "teacher_temperature must be > 0"),
+    ],
+)
+def test_bad_distillation_settings_are_refused(setting, message):
+    with pytest.raises(ValueError, match=message):
+        replace(TrainConfig(), **setting)
+
+
+def test_distillation_flags_reach_the_config():
+    argv = ["train", "--teacher", "a.keras", "--teacher", "b.keras", "--teacher-weight", "0.7"]
+    config = config_from_args(build_parser().parse_args([*argv, "--teacher-temperature", "2"]))
+    assert (config.teachers, config.teacher_weight, config.teacher_temperature) == (
+        ("a.keras", "b.keras"),
+        0.7,
+        2.0,
+    )
