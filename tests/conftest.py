@@ -14,6 +14,7 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from fercnn import checkpoints  # noqa: E402
+from fercnn import train as train_module  # noqa: E402
 from fercnn.config import TrainConfig  # noqa: E402
 from fercnn.labels import EMOTIONS, IMAGE_SIZE, SPLIT_TO_USAGE  # noqa: E402
 from fercnn.model import ModelConfig  # noqa: E402
@@ -104,6 +105,21 @@ def train_until_crash(config, monkeypatch, after_epoch):
         patch.setattr(checkpoints.RunCheckpoint, "on_epoch_end", checkpoint_then_crash)
         with pytest.raises(Crash):
             train(config, verbose=0)
+
+
+@pytest.fixture
+def epoch_arrays(monkeypatch):
+    """Records what each epoch of ``train`` mixes from (``targets``) and what it fits on."""
+    calls = []
+    real = train_module.training_arrays
+
+    def recording(*args, **kwargs):
+        arrays = real(*args, **kwargs)
+        calls.append({"base_targets": kwargs.get("targets"), "fitted_targets": arrays[1]})
+        return arrays
+
+    monkeypatch.setattr(train_module, "training_arrays", recording)
+    return calls
 
 
 @pytest.fixture(scope="session")

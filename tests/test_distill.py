@@ -73,6 +73,18 @@ def test_a_distilled_run_learns_caches_its_teachers_and_resumes(
     assert TrainConfig.load(tmp_path / "run" / "config.json") == config
 
 
+def test_every_epoch_blends_the_same_soft_labels(teacher, learnable_csv, tmp_path, epoch_arrays):
+    config = tiny_config(learnable_csv, tmp_path / "run", epochs=3, mixup_alpha=0.2, teachers=(teacher,))
+    train(config, verbose=0)
+    split = load_fer2013(learnable_csv)["train"]
+    expected = distill.distillation_targets(
+        split.labels, distill.teacher_probabilities([teacher], split), config.teacher_weight
+    )
+    assert len(epoch_arrays) == 3
+    for epoch in epoch_arrays:
+        np.testing.assert_allclose(epoch["base_targets"], expected, atol=1e-6)
+
+
 def test_a_missing_teacher_is_named(learnable_csv, tmp_path):
     config = tiny_config(learnable_csv, tmp_path / "run", teachers=(str(tmp_path / "gone.keras"),))
     with pytest.raises(FileNotFoundError, match="teacher model .*gone.keras does not exist"):

@@ -156,6 +156,18 @@ def test_mixing_and_averaging_run_saves_the_validated_average_and_resumes(
     )
 
 
+def test_every_epoch_mixes_the_labels_afresh_not_the_last_epochs_blends(
+    learnable_csv, tmp_path, epoch_arrays
+):
+    config = tiny_config(learnable_csv, tmp_path / "run", epochs=3, mixup_alpha=0.2, cutmix_alpha=1.0)
+    train(config, verbose=0)
+    assert len(epoch_arrays) == 3
+    assert all(epoch["base_targets"] is None for epoch in epoch_arrays)
+    # a blend of two one-hot labels names at most two classes; blends of blends would name more
+    for epoch in epoch_arrays:
+        assert ((epoch["fitted_targets"] > 0).sum(axis=1) <= 2).all()
+
+
 def test_only_jax_compiles_the_train_step_with_xla():
     """Uncompiled JAX steps run op by op, far too slow to train; TensorFlow's CPU kernels beat XLA's."""
     assert compiles_train_step("jax")

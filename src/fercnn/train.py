@@ -63,8 +63,9 @@ def train(config, data=None, resume=True, verbose="auto"):
     callbacks = _callbacks(config, output_dir, trainer, state)
     validation = (_as_float(val_split.images), keras.utils.to_categorical(val_split.labels, NUM_CLASSES))
     weights = class_weights(train_split.labels, config.class_weighting)
-    targets = _training_targets(config, output_dir, train_split)
-    # One fit per epoch, because mixup and CutMix draw new blends for every epoch.
+    soft_labels = _soft_labels(config, output_dir, train_split)
+    # One fit per epoch, because mixup and CutMix draw new blends for every epoch, always
+    # from the unmixed labels.
     for epoch in range(state.epochs_done, config.epochs):
         images, targets, sample_weights = training_arrays(
             train_split.images,
@@ -73,7 +74,7 @@ def train(config, data=None, resume=True, verbose="auto"):
             config.mixup_alpha,
             config.cutmix_alpha,
             rng=np.random.default_rng((config.seed, epoch)),
-            targets=targets,
+            targets=soft_labels,
         )
         trainer.fit(
             images,
@@ -91,7 +92,7 @@ def train(config, data=None, resume=True, verbose="auto"):
     return _result(output_dir, state)
 
 
-def _training_targets(config, output_dir, train_split):
+def _soft_labels(config, output_dir, train_split):
     """The teachers' blend of soft labels when distilling; None (one-hot labels) otherwise."""
     if not config.teachers:
         return None
