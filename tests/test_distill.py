@@ -59,7 +59,8 @@ def test_a_distilled_run_learns_caches_its_teachers_and_resumes(
 ):
     config = tiny_config(learnable_csv, tmp_path / "run", teachers=(teacher,), teacher_temperature=2.0)
     train_until_crash(config, monkeypatch, after_epoch=1)
-    cached = np.load(tmp_path / "run" / distill.TEACHER_CACHE)
+    with np.load(tmp_path / "run" / distill.TEACHER_CACHE) as cached:
+        cached = cached["probabilities"]
     split = load_fer2013(learnable_csv)["train"]
     np.testing.assert_allclose(cached, distill.teacher_probabilities([teacher], split, 2.0), atol=1e-6)
 
@@ -71,6 +72,16 @@ def test_a_distilled_run_learns_caches_its_teachers_and_resumes(
     assert result.state.epochs_done == config.epochs
     assert result.state.best_val_accuracy >= 0.9
     assert TrainConfig.load(tmp_path / "run" / "config.json") == config
+
+
+def test_the_cache_is_recomputed_for_other_teachers_or_temperature(teacher, train_split, tmp_path):
+    first = distill.cached_teacher_probabilities(tmp_path, [teacher], train_split, temperature=1.0)
+    softer = distill.cached_teacher_probabilities(tmp_path, [teacher], train_split, temperature=3.0)
+    assert softer.max(axis=1).mean() < first.max(axis=1).mean() - 0.05
+    with pytest.raises(FileNotFoundError, match="other.keras"):
+        distill.cached_teacher_probabilities(tmp_path, [teacher, tmp_path / "other.keras"], train_split, 3.0)
+    again = distill.cached_teacher_probabilities(tmp_path, [teacher], train_split, temperature=3.0)
+    np.testing.assert_array_equal(again, softer)
 
 
 def test_every_epoch_blends_the_same_soft_labels(teacher, learnable_csv, tmp_path, epoch_arrays):
