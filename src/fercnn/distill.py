@@ -1,13 +1,13 @@
 """Knowledge distillation: saved models (the teachers) lend the student their soft labels.
 
-An average of several FER2013 models scores above each of them (the four hybrid models kept in
-``models/``: 71.36% on PublicTest with flip TTA, their best 70.97%), but it costs as many
-forward passes as it has members. Distillation keeps one model: each
-training face's target becomes a blend of its one-hot label and the teachers' probabilities,
-which also say how much a face looks like the other emotions (a fearful face that reads half
-surprised). The teachers run once, before training, on the unaugmented Training faces (each
-face and its mirror image), and their probabilities are cached in the run's folder, so a
-resumed run does not pay for them again.
+The mean of several FER2013 models scores above each of them (the four hybrid models kept in
+``models/``: 70.80% on PublicTest against 69.46% for the best of them;
+``benchmarks/ensemble_gain.py``), but it costs as many forward passes as it has members.
+Distillation keeps one model: each training face's target becomes a blend of its one-hot label
+and the teachers' probabilities, which also say how much a face looks like the other emotions
+(a fearful face that reads half surprised). The teachers run once, before training, on the
+unaugmented Training faces (each face and its mirror image), and their probabilities are
+cached in the run's folder, so a resumed run does not pay for them again.
 """
 
 from pathlib import Path

@@ -23,9 +23,9 @@ def training_arrays(images, labels, class_weights, mixup_alpha=0.0, cutmix_alpha
 
     ``class_weights`` maps a label to its loss weight (classes not named weigh 1). ``targets``
     replaces the one-hot labels as what is learned (distillation's soft labels); the weights
-    still follow ``labels``. An ``alpha``
-    is that of the Beta(alpha, alpha) distribution each face's mixing ratio is drawn from: 0.2
-    keeps most faces almost whole, 1.0 draws any ratio; 0 turns a method off.
+    still follow ``labels``. An ``alpha`` is that of the Beta(alpha, alpha) distribution each
+    face's mixing ratio is drawn from: 0.2 keeps most faces almost whole, 1.0 draws any ratio;
+    0 turns a method off.
     """
     if mixup_alpha < 0 or cutmix_alpha < 0:
         raise ValueError(
