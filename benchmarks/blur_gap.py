@@ -19,7 +19,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-from shared_data import default_data  # noqa: E402
+from shared_data import add_data_argument  # noqa: E402
 
 from fercnn.augment import AugmentConfig, build_augmenter  # noqa: E402
 from fercnn.evaluate import predict_probabilities  # noqa: E402
@@ -42,7 +42,7 @@ def resampled(images, resampling, seed=0):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("models", nargs="+", type=Path, help=".keras models to compare")
-    parser.add_argument("--data", default=str(default_data()), help="FER2013 CSV with the PublicTest rows")
+    add_data_argument(parser)
     args = parser.parse_args()
     validation = load_fer2013(args.data)["validation"]
     inputs = {

@@ -14,7 +14,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
-from shared_data import default_data  # noqa: E402
+from shared_data import add_data_argument  # noqa: E402
 
 from fercnn.evaluate import SplitEvaluation, evaluate_split  # noqa: E402
 from fercnn.loading import load_fer2013  # noqa: E402
@@ -34,7 +34,7 @@ def mean_evaluation(evaluations):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("models", nargs="+", type=Path, help=".keras models to average")
-    parser.add_argument("--data", default=str(default_data()), help="FER2013 CSV with the PublicTest rows")
+    add_data_argument(parser)
     args = parser.parse_args()
     validation = load_fer2013(args.data)["validation"]
     evaluations = {

@@ -16,7 +16,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
-from shared_data import default_data  # noqa: E402
+from shared_data import add_data_argument  # noqa: E402
 
 from fercnn.export import accuracy_by_model, export_tflite  # noqa: E402
 from fercnn.litert import TFLiteClassifier  # noqa: E402
@@ -45,7 +45,7 @@ def throughput(classify, faces, batch_size=256):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=SHIPPED_MODEL)
-    parser.add_argument("--data", type=Path, default=default_data())
+    add_data_argument(parser, rows="the Training (int8 calibration) and PublicTest rows")
     args = parser.parse_args()
     data = load_fer2013(args.data)
     validation = data["validation"]

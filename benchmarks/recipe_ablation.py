@@ -22,7 +22,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
-from shared_data import default_data  # noqa: E402
+from shared_data import add_data_argument  # noqa: E402
 
 from fercnn.augment import AugmentConfig  # noqa: E402
 from fercnn.config import TrainConfig  # noqa: E402
@@ -91,7 +91,7 @@ def print_table(rows, baseline):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(default_data()), help="FER2013 CSV (Training + PublicTest)")
+    add_data_argument(parser, rows="the Training and PublicTest rows")
     parser.add_argument("--epochs", type=int, default=4, help="epochs of every short run")
     parser.add_argument("--output-dir", default="runs/ablation")
     parser.add_argument("--only", nargs="*", choices=list(VARIANTS), help="run these variants only")

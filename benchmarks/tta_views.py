@@ -18,7 +18,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-from shared_data import default_data  # noqa: E402
+from shared_data import add_data_argument  # noqa: E402
 
 from fercnn.dataset import Split  # noqa: E402
 from fercnn.evaluate import evaluate_split, macro_f1  # noqa: E402
@@ -50,7 +50,7 @@ def view_sets():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", nargs="?", type=Path, default=SHIPPED_MODEL, help="a .keras model")
-    parser.add_argument("--data", default=str(default_data()), help="FER2013 CSV with the PublicTest rows")
+    add_data_argument(parser)
     args = parser.parse_args()
     validation = load_fer2013(args.data)["validation"]
     model = keras.models.load_model(args.model, compile=False)

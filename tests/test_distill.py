@@ -55,14 +55,13 @@ def test_targets_blend_the_label_and_the_teachers():
 
 
 def test_a_distilled_run_learns_caches_its_teachers_and_resumes(
-    teacher, learnable_csv, tmp_path, monkeypatch
+    teacher, learnable_csv, train_split, tmp_path, monkeypatch
 ):
     config = tiny_config(learnable_csv, tmp_path / "run", teachers=(teacher,), teacher_temperature=2.0)
     train_until_crash(config, monkeypatch, after_epoch=1)
     with np.load(tmp_path / "run" / distill.TEACHER_CACHE) as cached:
         cached = cached["probabilities"]
-    split = load_fer2013(learnable_csv)["train"]
-    np.testing.assert_allclose(cached, distill.teacher_probabilities([teacher], split, 2.0), atol=1e-6)
+    np.testing.assert_allclose(cached, distill.teacher_probabilities([teacher], train_split, 2.0), atol=1e-6)
 
     def no_second_pass(*args, **kwargs):
         raise AssertionError("a resumed run must reuse the cached teacher probabilities")
@@ -84,12 +83,11 @@ def test_the_cache_is_recomputed_for_other_teachers_or_temperature(teacher, trai
     np.testing.assert_array_equal(again, softer)
 
 
-def test_every_epoch_blends_the_same_soft_labels(teacher, learnable_csv, tmp_path, epoch_arrays):
+def test_every_epoch_blends_the_same_soft_labels(teacher, learnable_csv, train_split, tmp_path, epoch_arrays):
     config = tiny_config(learnable_csv, tmp_path / "run", epochs=3, mixup_alpha=0.2, teachers=(teacher,))
     train(config, verbose=0)
-    split = load_fer2013(learnable_csv)["train"]
     expected = distill.distillation_targets(
-        split.labels, distill.teacher_probabilities([teacher], split), config.teacher_weight
+        train_split.labels, distill.teacher_probabilities([teacher], train_split), config.teacher_weight
     )
     assert len(epoch_arrays) == 3
     for epoch in epoch_arrays:
