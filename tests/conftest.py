@@ -109,13 +109,14 @@ def train_until_crash(config, monkeypatch, after_epoch):
 
 @pytest.fixture
 def epoch_arrays(monkeypatch):
-    """Records what each epoch of ``train`` mixes from (``targets``) and what it fits on."""
+    """Records what each epoch of ``train`` mixes from (``targets``) and the faces and targets
+    it mixes (what it fits on, unless teachers then label the mixed faces)."""
     calls = []
     real = train_module.training_arrays
 
     def recording(*args, **kwargs):
         arrays = real(*args, **kwargs)
-        calls.append({"base_targets": kwargs.get("targets"), "fitted_targets": arrays[1]})
+        calls.append({"base_targets": kwargs.get("targets"), "images": arrays[0], "mixed_targets": arrays[1]})
         return arrays
 
     monkeypatch.setattr(train_module, "training_arrays", recording)

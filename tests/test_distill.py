@@ -8,6 +8,7 @@ import pytest
 from conftest import tiny_config, train_until_crash
 
 from fercnn import distill
+from fercnn import train as train_module
 from fercnn.cli import build_parser, config_from_args
 from fercnn.config import TrainConfig
 from fercnn.evaluate import evaluate_split
@@ -42,16 +43,21 @@ def test_temperature_softens_without_changing_the_teachers_choice(teacher, train
     assert soft.max(axis=1).mean() < plain.max(axis=1).mean() - 0.05
 
 
-def test_targets_blend_the_label_and_the_teachers():
-    labels = np.array([0, 2])
+def test_targets_blend_the_labels_and_the_teachers():
+    one_hot = np.eye(7)[[0, 2]]
     teacher_probs = np.full((2, 7), 1 / 7, dtype="float32")
-    np.testing.assert_allclose(distill.distillation_targets(labels, teacher_probs, 0.0), np.eye(7)[labels])
-    np.testing.assert_allclose(distill.distillation_targets(labels, teacher_probs, 1.0), teacher_probs)
-    half = distill.distillation_targets(labels, teacher_probs, 0.5)
+    np.testing.assert_allclose(distill.distillation_targets(one_hot, teacher_probs, 0.0), one_hot)
+    np.testing.assert_allclose(distill.distillation_targets(one_hot, teacher_probs, 1.0), teacher_probs)
+    half = distill.distillation_targets(one_hot, teacher_probs, 0.5)
     assert half[1, 2] == pytest.approx(0.5 + 0.5 / 7)
     np.testing.assert_allclose(half.sum(axis=1), 1.0, atol=1e-6)
+    # a blended face's mixed label is blended the same way
+    mixed = np.array([[0.7, 0, 0.3, 0, 0, 0, 0]])
+    np.testing.assert_allclose(
+        distill.distillation_targets(mixed, teacher_probs[:1], 0.5)[0, 2], 0.15 + 0.5 / 7
+    )
     with pytest.raises(ValueError, match="3 teacher probabilities for 2 training faces"):
-        distill.distillation_targets(labels, np.ones((3, 7)), 0.5)
+        distill.distillation_targets(one_hot, np.ones((3, 7)), 0.5)
 
 
 def test_a_distilled_run_learns_caches_its_teachers_and_resumes(
@@ -87,11 +93,51 @@ def test_every_epoch_blends_the_same_soft_labels(teacher, learnable_csv, train_s
     config = tiny_config(learnable_csv, tmp_path / "run", epochs=3, mixup_alpha=0.2, teachers=(teacher,))
     train(config, verbose=0)
     expected = distill.distillation_targets(
-        train_split.labels, distill.teacher_probabilities([teacher], train_split), config.teacher_weight
+        np.eye(7)[train_split.labels],
+        distill.teacher_probabilities([teacher], train_split),
+        config.teacher_weight,
     )
     assert len(epoch_arrays) == 3
     for epoch in epoch_arrays:
         np.testing.assert_allclose(epoch["base_targets"], expected, atol=1e-6)
+
+
+def test_mixed_view_teachers_label_each_epochs_blends(
+    teacher, learnable_csv, tmp_path, epoch_arrays, monkeypatch
+):
+    labelled = []
+    real = distill.Teachers.probabilities
+
+    def recording(self, images):
+        labelled.append((images, real(self, images)))
+        return labelled[-1][1]
+
+    monkeypatch.setattr(distill.Teachers, "probabilities", recording)
+    fitted = []
+    real_targets = train_module.distillation_targets
+    monkeypatch.setattr(
+        train_module, "distillation_targets", lambda *args: fitted.append(args) or real_targets(*args)
+    )
+    config = tiny_config(
+        learnable_csv,
+        tmp_path / "run",
+        epochs=2,
+        mixup_alpha=0.2,
+        cutmix_alpha=1.0,
+        teachers=(teacher,),
+        teacher_views="mixed",
+    )
+    result = train(config, verbose=0)
+
+    assert result.state.best_val_accuracy >= 0.9
+    assert not (tmp_path / "run" / distill.TEACHER_CACHE).exists()
+    assert len(epoch_arrays) == len(labelled) == len(fitted) == 2
+    for epoch, (images, probs), blend in zip(epoch_arrays, labelled, fitted, strict=True):
+        assert epoch["base_targets"] is None  # no cached soft labels: the labels are mixed plain
+        assert images is epoch["images"]  # the teachers saw the very blends the student fits
+        assert blend[0] is epoch["mixed_targets"] and blend[1] is probs
+        assert blend[2] == config.teacher_weight
+    assert not np.array_equal(labelled[0][0], labelled[1][0])  # new blends, new labels, every epoch
 
 
 def test_a_missing_teacher_is_named(learnable_csv, tmp_path):
@@ -105,6 +151,7 @@ def test_a_missing_teacher_is_named(learnable_csv, tmp_path):
     [
         ({"teacher_weight": 1.5}, "teacher_weight must be in"),
         ({"teacher_temperature": 0.0}, "teacher_temperature must be > 0"),
+        ({"teacher_views": "noisy"}, "teacher_views 'noisy' is unknown: use one of clean, mixed"),
     ],
 )
 def test_bad_distillation_settings_are_refused(setting, message):
@@ -114,9 +161,12 @@ def test_bad_distillation_settings_are_refused(setting, message):
 
 def test_distillation_flags_reach_the_config():
     argv = ["train", "--teacher", "a.keras", "--teacher", "b.keras", "--teacher-weight", "0.7"]
-    config = config_from_args(build_parser().parse_args([*argv, "--teacher-temperature", "2"]))
-    assert (config.teachers, config.teacher_weight, config.teacher_temperature) == (
+    config = config_from_args(
+        build_parser().parse_args([*argv, "--teacher-temperature", "2", "--teacher-views", "mixed"])
+    )
+    assert (config.teachers, config.teacher_weight, config.teacher_temperature, config.teacher_views) == (
         ("a.keras", "b.keras"),
         0.7,
         2.0,
+        "mixed",
     )

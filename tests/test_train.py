@@ -165,7 +165,7 @@ def test_every_epoch_mixes_the_labels_afresh_not_the_last_epochs_blends(
     assert all(epoch["base_targets"] is None for epoch in epoch_arrays)
     # a blend of two one-hot labels names at most two classes; blends of blends would name more
     for epoch in epoch_arrays:
-        assert ((epoch["fitted_targets"] > 0).sum(axis=1) <= 2).all()
+        assert ((epoch["mixed_targets"] > 0).sum(axis=1) <= 2).all()
 
 
 def test_only_jax_compiles_the_train_step_with_xla():

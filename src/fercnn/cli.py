@@ -12,7 +12,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out of the output
 
 from .checkpoints import BEST_MODEL  # noqa: E402
-from .config import CLASS_WEIGHTINGS, TrainConfig  # noqa: E402
+from .config import CLASS_WEIGHTINGS, TEACHER_VIEWS, TrainConfig  # noqa: E402
 from .errors import DatasetFormatError, MissingSplitError  # noqa: E402
 
 DEFAULT_DATA = "data"
@@ -35,6 +35,7 @@ TRAIN_FLAGS = (
     ("--init-from", None, "init_from", str, "a saved .keras model whose weights start the run"),
     ("--teacher-weight", None, "teacher_weight", float, "share of each target from the --teacher models"),
     ("--teacher-temperature", None, "teacher_temperature", float, "softens the teachers' probabilities"),
+    ("--teacher-views", None, "teacher_views", str, f"what the teachers label: {' or '.join(TEACHER_VIEWS)}"),
     ("--width", "model", "width", float, "channel multiplier"),
     ("--depth", "model", "depth", float, "block-repeat multiplier"),
     ("--resolution", "model", "resolution", int, "side the 48x48 input is resized to inside the model"),

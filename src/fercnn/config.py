@@ -12,6 +12,7 @@ from .augment import AugmentConfig
 from .model import ModelConfig, Stage
 
 CLASS_WEIGHTINGS = ("none", "balanced", "sqrt")
+TEACHER_VIEWS = ("clean", "mixed")
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,12 @@ class TrainConfig:
     # A saved FERNet (.keras) whose weights start the run: a longer schedule in a second cycle.
     init_from: str | None = None
     # Saved models whose probabilities make up teacher_weight of each training target, softened
-    # by teacher_temperature (see fercnn.distill); none = plain labels.
+    # by teacher_temperature (see fercnn.distill); none = plain labels. teacher_views: the
+    # teachers label the clean Training faces once, or each epoch's mixed faces.
     teachers: tuple[str, ...] = ()
     teacher_weight: float = 0.5
     teacher_temperature: float = 1.0
+    teacher_views: str = "clean"
     augment: AugmentConfig = field(default_factory=AugmentConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
 
@@ -63,6 +66,10 @@ class TrainConfig:
             raise ValueError(
                 f"teacher_temperature must be > 0 (1 leaves the probabilities as they are), "
                 f"got {self.teacher_temperature}"
+            )
+        if self.teacher_views not in TEACHER_VIEWS:
+            raise ValueError(
+                f"teacher_views {self.teacher_views!r} is unknown: use one of {', '.join(TEACHER_VIEWS)}"
             )
         if self.class_weighting not in CLASS_WEIGHTINGS:
             raise ValueError(

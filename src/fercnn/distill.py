@@ -5,9 +5,19 @@ The mean of several FER2013 models scores above each of them (the four hybrid mo
 ``benchmarks/ensemble_gain.py``), but it costs as many forward passes as it has members.
 Distillation keeps one model: each training face's target becomes a blend of its one-hot label
 and the teachers' probabilities, which also say how much a face looks like the other emotions
-(a fearful face that reads half surprised). The teachers run once, before training, on the
-unaugmented Training faces (each face and its mirror image), and their probabilities are
-cached in the run's folder, so a resumed run does not pay for them again.
+(a fearful face that reads half surprised).
+
+The teachers can see two views of the Training faces (``TrainConfig.teacher_views``):
+
+- ``"clean"``: they run once, before training, on the unaugmented faces (each face and its
+  mirror image), and their probabilities are cached in the run's folder, so a resumed run does
+  not pay for them again. Cheap, but on faces the teachers trained on they mostly repeat the
+  label.
+- ``"mixed"``: every epoch they label the same mixup and CutMix blends the student is about to
+  fit, so the student matches the teachers on faces neither has seen ("consistent teaching",
+  Beyer et al. 2022, *Knowledge distillation: A good teacher is patient and consistent*). It
+  costs each teacher two forward passes over Training per epoch: a few seconds on a GPU, about
+  a minute on 2 CPU cores.
 """
 
 from pathlib import Path
@@ -15,25 +25,36 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from .evaluate import evaluate_split
+from .evaluate import predict_probabilities
 from .labels import NUM_CLASSES
 
 TEACHER_CACHE = "teacher_probabilities.npz"
 
 
-def teacher_probabilities(teacher_paths, split, temperature=1.0):
-    """The teachers' mean flip-averaged probabilities for ``split``, softened by ``temperature``.
+class Teachers:
+    """Saved models that label faces with their mean flip-averaged probabilities.
 
     Temperature T raises each probability to 1/T and renormalises, the same as dividing the
     logits by T: above 1 it shows more of the other emotions, which a confident teacher hides.
     """
-    if not teacher_paths:
-        raise ValueError("knowledge distillation needs at least one teacher model")
-    total = np.zeros((len(split), NUM_CLASSES), dtype="float64")
-    for path in teacher_paths:
-        total += evaluate_split(_load_teacher(path), "train", split).tta_probabilities
-    softened = (total / len(teacher_paths)) ** (1.0 / temperature)
-    return (softened / softened.sum(axis=1, keepdims=True)).astype("float32")
+
+    def __init__(self, paths, temperature=1.0):
+        if not paths:
+            raise ValueError("knowledge distillation needs at least one teacher model")
+        self.models = [_load_teacher(path) for path in paths]
+        self.temperature = temperature
+
+    def probabilities(self, images):
+        total = np.zeros((len(images), NUM_CLASSES), dtype="float64")
+        for model in self.models:
+            total += predict_probabilities(model, images) + predict_probabilities(model, images[:, :, ::-1])
+        softened = (total / (2 * len(self.models))) ** (1.0 / self.temperature)
+        return (softened / softened.sum(axis=1, keepdims=True)).astype("float32")
+
+
+def teacher_probabilities(teacher_paths, split, temperature=1.0):
+    """The teachers' mean flip-averaged probabilities for ``split``, softened by ``temperature``."""
+    return Teachers(teacher_paths, temperature).probabilities(split.images)
 
 
 def cached_teacher_probabilities(output_dir, teacher_paths, split, temperature=1.0):
@@ -54,12 +75,12 @@ def _same_key(cached, key):
     return all(name in cached and np.array_equal(cached[name], value) for name, value in key.items())
 
 
-def distillation_targets(labels, teacher_probs, teacher_weight):
-    """``teacher_weight`` of each target from the teachers, the rest from the one-hot label."""
-    if len(teacher_probs) != len(labels):
-        raise ValueError(f"{len(teacher_probs)} teacher probabilities for {len(labels)} training faces")
-    one_hot = keras.utils.to_categorical(labels, NUM_CLASSES)
-    return ((1 - teacher_weight) * one_hot + teacher_weight * teacher_probs).astype("float32")
+def distillation_targets(targets, teacher_probs, teacher_weight):
+    """``teacher_weight`` of each target from the teachers, the rest from ``targets`` (the
+    one-hot labels, or the mixed labels of blended faces)."""
+    if len(teacher_probs) != len(targets):
+        raise ValueError(f"{len(teacher_probs)} teacher probabilities for {len(targets)} training faces")
+    return ((1 - teacher_weight) * targets + teacher_weight * teacher_probs).astype("float32")
 
 
 def _load_teacher(path):

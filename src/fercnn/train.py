@@ -21,7 +21,7 @@ from .augment import build_augmenter
 from .averaging import KeepTrainingWeights
 from .checkpoints import BEST_MODEL, CONFIG, HISTORY, LAST_CHECKPOINT, STATE, RunCheckpoint, TrainState
 from .config import TrainConfig
-from .distill import cached_teacher_probabilities, distillation_targets
+from .distill import Teachers, cached_teacher_probabilities, distillation_targets
 from .labels import IMAGE_SIZE, NUM_CLASSES
 from .loading import load_fer2013
 from .mixing import training_arrays
@@ -64,6 +64,7 @@ def train(config, data=None, resume=True, verbose="auto"):
     validation = (_as_float(val_split.images), keras.utils.to_categorical(val_split.labels, NUM_CLASSES))
     weights = class_weights(train_split.labels, config.class_weighting)
     soft_labels = _soft_labels(config, output_dir, train_split)
+    teachers = _mixed_view_teachers(config)
     # One fit per epoch, because mixup and CutMix draw new blends for every epoch, always
     # from the unmixed labels.
     for epoch in range(state.epochs_done, config.epochs):
@@ -76,6 +77,8 @@ def train(config, data=None, resume=True, verbose="auto"):
             rng=np.random.default_rng((config.seed, epoch)),
             targets=soft_labels,
         )
+        if teachers:
+            targets = distillation_targets(targets, teachers.probabilities(images), config.teacher_weight)
         trainer.fit(
             images,
             targets,
@@ -93,13 +96,22 @@ def train(config, data=None, resume=True, verbose="auto"):
 
 
 def _soft_labels(config, output_dir, train_split):
-    """The teachers' blend of soft labels when distilling; None (one-hot labels) otherwise."""
-    if not config.teachers:
+    """The labels blended with the teachers' view of the clean faces; None (one-hot labels)
+    when there are no teachers or they label each epoch's mixed faces instead."""
+    if not config.teachers or config.teacher_views != "clean":
         return None
     teacher_probs = cached_teacher_probabilities(
         output_dir, config.teachers, train_split, config.teacher_temperature
     )
-    return distillation_targets(train_split.labels, teacher_probs, config.teacher_weight)
+    one_hot = keras.utils.to_categorical(train_split.labels, NUM_CLASSES)
+    return distillation_targets(one_hot, teacher_probs, config.teacher_weight)
+
+
+def _mixed_view_teachers(config):
+    """The teachers, loaded once, when they label each epoch's mixed faces; None otherwise."""
+    if not config.teachers or config.teacher_views != "mixed":
+        return None
+    return Teachers(config.teachers, config.teacher_temperature)
 
 
 def _load_or_build_trainer(config, output_dir, state, steps_per_epoch):
