@@ -25,7 +25,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from .evaluate import predict_probabilities
+from .evaluate import predict_plain_and_mirrored
 from .labels import NUM_CLASSES
 
 TEACHER_CACHE = "teacher_probabilities.npz"
@@ -47,7 +47,8 @@ class Teachers:
     def probabilities(self, images):
         total = np.zeros((len(images), NUM_CLASSES), dtype="float64")
         for model in self.models:
-            total += predict_probabilities(model, images) + predict_probabilities(model, images[:, :, ::-1])
+            plain, mirrored = predict_plain_and_mirrored(model, images)
+            total += plain + mirrored
         softened = (total / (2 * len(self.models))) ** (1.0 / self.temperature)
         return (softened / softened.sum(axis=1, keepdims=True)).astype("float32")
 

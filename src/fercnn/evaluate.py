@@ -63,10 +63,15 @@ def predict_probabilities(model, images, batch_size=256):
     return np.asarray(model.predict(images.astype("float32"), batch_size=batch_size, verbose=0))
 
 
+def predict_plain_and_mirrored(model, images, batch_size=256):
+    """Probabilities for the faces and for their mirror images, whose mean is flip TTA."""
+    plain = predict_probabilities(model, images, batch_size)
+    return plain, predict_probabilities(model, images[:, :, ::-1], batch_size)
+
+
 def evaluate_split(model, split_name, split, batch_size=256):
     """Predict a split once plain and once mirrored; the TTA score averages the two."""
-    plain = predict_probabilities(model, split.images, batch_size)
-    mirrored = predict_probabilities(model, split.images[:, :, ::-1], batch_size)
+    plain, mirrored = predict_plain_and_mirrored(model, split.images, batch_size)
     return SplitEvaluation(split_name, split.labels, plain, (plain + mirrored) / 2)
 
 

@@ -77,7 +77,7 @@ def train(config, data=None, resume=True, verbose="auto"):
             rng=np.random.default_rng((config.seed, epoch)),
             targets=soft_labels,
         )
-        if teachers:
+        if teachers is not None:
             targets = distillation_targets(targets, teachers.probabilities(images), config.teacher_weight)
         trainer.fit(
             images,
