@@ -1,9 +1,10 @@
 """Knowledge distillation: saved models (the teachers) lend the student their soft labels.
 
-The mean of several FER2013 models scores above each of them (four hybrid models kept in
-``models/``: 70.80% on PublicTest against 69.46% for the best of them;
+The mean of several FER2013 models scores above each of them (five hybrid models kept in
+``models/``: 71.11% on PublicTest against 70.02% for the best of them;
 ``benchmarks/ensemble_gain.py``), but it costs as many forward passes as it has members. The
-shipped model is those four distilled into the best of them (70.02%; see the model card).
+shipped model is those five distilled into the best of them, on the mixed faces (70.69%; see
+the model card).
 Distillation keeps one model: each training face's target becomes a blend of its one-hot label
 and the teachers' probabilities, which also say how much a face looks like the other emotions
 (a fearful face that reads half surprised).
@@ -18,7 +19,8 @@ The teachers can see two views of the Training faces (``TrainConfig.teacher_view
   fit, so the student matches the teachers on faces neither has seen ("consistent teaching",
   Beyer et al. 2022, *Knowledge distillation: A good teacher is patient and consistent*). It
   costs each teacher two forward passes over Training per epoch, 60 to 90 s on 2 CPU cores
-  (57,418 faces at the 669 to 931 faces/s of Keras inference in ``benchmarks/export_speed.py``).
+  (57,418 faces at the 592 to 931 faces/s of Keras inference in ``benchmarks/export_speed.py``);
+  on an H200 shared by three runs, about 4 s for five teachers together.
 """
 
 from pathlib import Path
