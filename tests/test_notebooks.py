@@ -53,15 +53,22 @@ def test_train_notebook_defaults_are_the_package_defaults():
     exec(cell.source, parameters)
     defaults = TrainConfig()
     settings = {name.lower(): value for name, value in parameters.items() if name.isupper()}
+    settings |= {name: tuple(value) for name, value in settings.items() if isinstance(value, list)}
     recipe = {name: getattr(defaults, name) for name in settings if hasattr(defaults, name)}
     recipe |= {name: getattr(defaults.augment, name) for name in settings if hasattr(defaults.augment, name)}
-    assert {"epochs", "batch_size", "learning_rate", "init_from", "erasing_probability"} <= set(recipe)
+    assert {"epochs", "batch_size", "learning_rate", "init_from", "erasing_probability", "teachers"} <= set(recipe)
     assert {name: settings[name] for name in recipe} == recipe
 
 
-def test_train_notebook_end_to_end(learnable_csv, tmp_path):
+def test_train_notebook_end_to_end(trained_run, learnable_csv, tmp_path):
     out = tmp_path / "models"
     recipe = {"LEARNING_RATE": 1e-3, "MIXUP_ALPHA": 0.2, "CUTMIX_ALPHA": 1.0, "EMA_MOMENTUM": 0.9}
+    recipe |= {  # the shipped model's last cycle: distilled on the mixed faces
+        "TEACHERS": [str(trained_run[1].best_model_path)],
+        "TEACHER_WEIGHT": 1.0,
+        "TEACHER_TEMPERATURE": 2.0,
+        "TEACHER_VIEWS": "mixed",
+    }
     execute(
         "train_model.ipynb",
         {"DATA_PATH": str(learnable_csv), "OUTPUT_DIR": str(out), "EPOCHS": 1, "BATCH_SIZE": 32}

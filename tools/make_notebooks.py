@@ -96,6 +96,10 @@ def train_notebook():
             "EMA_MOMENTUM = 0.0  # moving average of the weights, 0 = off (later cycles: 0.999)\n"
             "ERASING_PROBABILITY = 0.0  # share of faces with a random patch erased, 0 = off\n"
             "INIT_FROM = None  # a saved .keras model to continue from (another cycle); None: random weights\n"
+            "TEACHERS = []  # saved .keras models to distil into this one; empty: learn from the labels alone\n"
+            "TEACHER_WEIGHT = 0.5  # share of each target from the teachers (the shipped model's last cycle: 1.0)\n"
+            "TEACHER_TEMPERATURE = 1.0  # above 1 softens the teachers' probabilities (its last two cycles: 2.0)\n"
+            'TEACHER_VIEWS = "clean"  # "clean": teachers label the plain faces once; "mixed": every epoch\'s blends\n'
             "MOUNT_DRIVE = False  # Colab only: mount Google Drive for data and checkpoints\n"
             "DOWNLOAD_WITH_KAGGLEHUB = False  # fetch the Kaggle image release (needs Kaggle credentials)",
             metadata={"tags": ["parameters"]},
@@ -132,6 +136,10 @@ def train_notebook():
             "    ema_momentum=EMA_MOMENTUM,\n"
             "    augment=AugmentConfig(erasing_probability=ERASING_PROBABILITY),\n"
             "    init_from=str(project_path(INIT_FROM)) if INIT_FROM else None,\n"
+            "    teachers=tuple(str(project_path(teacher)) for teacher in TEACHERS),\n"
+            "    teacher_weight=TEACHER_WEIGHT,\n"
+            "    teacher_temperature=TEACHER_TEMPERATURE,\n"
+            "    teacher_views=TEACHER_VIEWS,\n"
             ")\n"
             "print(config)\n"
             "result = train(config, data)\n"
