@@ -56,7 +56,9 @@ def test_train_notebook_defaults_are_the_package_defaults():
     settings |= {name: tuple(value) for name, value in settings.items() if isinstance(value, list)}
     recipe = {name: getattr(defaults, name) for name in settings if hasattr(defaults, name)}
     recipe |= {name: getattr(defaults.augment, name) for name in settings if hasattr(defaults.augment, name)}
-    assert {"epochs", "batch_size", "learning_rate", "init_from", "erasing_probability", "teachers"} <= set(recipe)
+    expected = {"epochs", "batch_size", "learning_rate", "init_from", "erasing_probability"}
+    expected |= {"teachers", "teacher_weight", "teacher_temperature", "teacher_views"}
+    assert expected <= set(recipe)
     assert {name: settings[name] for name in recipe} == recipe
 
 
