@@ -1,4 +1,4 @@
-"""Command line: ``python -m fercnn {train,evaluate,inspect,export,predict} --help``.
+"""Command line: ``python -m fercnn {train,evaluate,calibrate,inspect,export,predict} --help``.
 
 Each command is a thin wrapper over the package's functions, the same ones the notebooks call.
 """
@@ -11,6 +11,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out of the output
 
+from .calibrate import CALIBRATION_FILE  # noqa: E402
 from .checkpoints import BEST_MODEL  # noqa: E402
 from .config import CLASS_WEIGHTINGS, TEACHER_VIEWS, TrainConfig  # noqa: E402
 from .errors import DatasetFormatError, MissingSplitError  # noqa: E402
@@ -89,6 +90,18 @@ def build_parser():
     _add_data_output(evaluate)
     evaluate.add_argument("--model", type=Path, help=f"a .keras model (default: OUTPUT_DIR/{BEST_MODEL})")
     evaluate.set_defaults(run=run_evaluate)
+
+    calibrate = commands.add_parser(
+        "calibrate", help="fit a temperature on PublicTest so that the probabilities match the accuracy"
+    )
+    _add_data_output(calibrate)
+    calibrate.add_argument(
+        "--model",
+        type=Path,
+        help=f"a .keras model (default: OUTPUT_DIR/{BEST_MODEL}); the calibrated one is saved as "
+        f"OUTPUT_DIR/{BEST_MODEL}, with {CALIBRATION_FILE} beside it",
+    )
+    calibrate.set_defaults(run=run_calibrate)
 
     inspect = commands.add_parser("inspect", help="class counts, duplicate faces across splits, sample plots")
     _add_data_output(inspect)
@@ -178,6 +191,21 @@ def run_evaluate(args):
 
     model_path = _existing_model(args.model or Path(args.output_dir) / BEST_MODEL)
     write_evaluation(model_path, load_fer2013(args.data), args.output_dir)
+
+
+def run_calibrate(args):
+    """PublicTest picks the temperature, as it picks checkpoints; PrivateTest is never touched."""
+    from .calibrate import calibrate
+    from .loading import load_fer2013
+
+    model_path = _existing_model(args.model or Path(args.output_dir) / BEST_MODEL)
+    output_path = Path(args.output_dir) / BEST_MODEL
+    result = calibrate(model_path, load_fer2013(args.data)["validation"], output_path)
+    print(f"temperature {result.temperature:.3f}, fitted on PublicTest (validation)\n")
+    print(f"{'':<22}{'before':>8}{'after':>8}")
+    for name in ("nll", "ece", "mean_top_probability", "accuracy"):
+        print(f"{name:<22}{result.before[name]:>8.4f}{result.after[name]:>8.4f}")
+    print(f"\nwrote {output_path} and {output_path.parent / CALIBRATION_FILE}")
 
 
 def run_inspect(args):
