@@ -70,7 +70,7 @@ def test_cli_calibrates_on_publictest_and_records_it(trained_run, learnable_csv,
     assert "temperature" in capsys.readouterr().out
     record = json.loads((out / calibrate.CALIBRATION_FILE).read_text())
     assert record["split"] == "validation" and record["calibrated_from"] == source
-    assert record["after"]["nll"] <= record["before"]["nll"]
+    assert record["after"]["nll"] <= record["before"]["nll"] + 1e-6  # float32 weights against float64 fit
     assert record["after"]["accuracy"] == record["before"]["accuracy"]
     validation = load_fer2013(learnable_csv)["validation"]
     saved = predict_probabilities(keras.models.load_model(out / "fernet_fer2013.keras"), validation.images)
