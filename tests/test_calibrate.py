@@ -9,7 +9,7 @@ from conftest import synthetic_rows, write_csv
 
 from fercnn import calibrate
 from fercnn.cli import main
-from fercnn.evaluate import predict_probabilities
+from fercnn.evaluate import expected_calibration_error, negative_log_likelihood, predict_probabilities
 from fercnn.loading import load_fer2013
 
 
@@ -40,10 +40,10 @@ def test_rescaling_keeps_every_prediction():
 def test_calibration_error_by_hand_and_on_calibrated_faces():
     two_right = np.array([[0.9, 0.1], [0.6, 0.4]])
     # bins 0.9 and 0.6, each half of the faces, both right: (0.1 + 0.4) / 2
-    assert calibrate.expected_calibration_error(two_right, np.array([0, 0])) == pytest.approx(0.25)
+    assert expected_calibration_error(two_right, np.array([0, 0])) == pytest.approx(0.25)
     probabilities, labels = calibrated_faces()
-    assert calibrate.expected_calibration_error(probabilities, labels) < 0.02
-    assert calibrate.expected_calibration_error(calibrate.rescale(probabilities, 3.0), labels) > 0.1
+    assert expected_calibration_error(probabilities, labels) < 0.02
+    assert expected_calibration_error(calibrate.rescale(probabilities, 3.0), labels) > 0.1
 
 
 def test_folding_divides_the_models_logits(trained_run, learnable_csv):
@@ -74,9 +74,7 @@ def test_cli_calibrates_on_publictest_and_records_it(trained_run, learnable_csv,
     assert record["after"]["accuracy"] == record["before"]["accuracy"]
     validation = load_fer2013(learnable_csv)["validation"]
     saved = predict_probabilities(keras.models.load_model(out / "fernet_fer2013.keras"), validation.images)
-    assert calibrate.negative_log_likelihood(saved, validation.labels) == pytest.approx(
-        record["after"]["nll"]
-    )
+    assert negative_log_likelihood(saved, validation.labels) == pytest.approx(record["after"]["nll"])
 
 
 def test_cli_needs_a_validation_split(trained_run, tmp_path, capsys):

@@ -58,6 +58,8 @@ def test_scores_and_flip_tta_are_computed_from_the_predictions():
     assert summary["accuracy"] == 0.75
     assert summary["accuracy_flip_tta"] == 1.0
     assert summary["confusion_matrix"][1][0] == 1
+    assert summary["ece"] == pytest.approx(0.25)  # sure of every face, right on 3 of 4
+    assert summary["nll"] > 10  # and the true class of the fourth got probability 0
 
 
 def test_missing_split_is_listed_not_skipped(trained_run, tmp_path):

@@ -33,3 +33,5 @@ def test_shipped_model_reproduces_its_publictest_figures(real_data):
     assert summary["accuracy"] == pytest.approx(shipped["accuracy"], abs=1e-4)
     assert summary["macro_f1"] == pytest.approx(shipped["macro_f1"], abs=1e-4)
     assert summary["accuracy_flip_tta"] == pytest.approx(shipped["accuracy_flip_tta"], abs=1e-4)
+    assert summary["ece"] == pytest.approx(shipped["ece"], abs=1e-4)
+    assert summary["ece"] < 0.05  # calibrated (python -m fercnn calibrate; models/calibration.json)

@@ -17,7 +17,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from .evaluate import predict_probabilities
+from .evaluate import expected_calibration_error, negative_log_likelihood, predict_probabilities
 
 HEAD_LAYER = "predictions"  # build_fernet's final Dense(7, softmax)
 CALIBRATION_FILE = "calibration.json"
@@ -29,27 +29,6 @@ def rescale(probabilities, temperature):
     logits = np.log(np.maximum(np.asarray(probabilities, dtype="float64"), 1e-30)) / temperature
     scaled = np.exp(logits - logits.max(axis=1, keepdims=True))
     return scaled / scaled.sum(axis=1, keepdims=True)
-
-
-def negative_log_likelihood(probabilities, labels):
-    """Mean -log p(true class): the quantity temperature scaling minimises."""
-    chosen = np.asarray(probabilities)[np.arange(len(labels)), labels]
-    return float(-np.log(np.maximum(chosen, 1e-30)).mean())
-
-
-def expected_calibration_error(probabilities, labels, bins=15):
-    """Mean gap between the top probability and the accuracy, over equal-width confidence bins
-    weighted by their share of faces: 0 when a stated 0.8 is right 80% of the time."""
-    probabilities = np.asarray(probabilities)
-    confidence = probabilities.max(axis=1)
-    correct = probabilities.argmax(axis=1) == labels
-    which = np.clip(np.ceil(confidence * bins).astype(int) - 1, 0, bins - 1)
-    gaps = [
-        abs(correct[which == b].mean() - confidence[which == b].mean()) * np.mean(which == b)
-        for b in range(bins)
-        if np.any(which == b)
-    ]
-    return float(sum(gaps))
 
 
 def fit_temperature(probabilities, labels):

@@ -2,8 +2,10 @@
 
 Accuracy and macro-F1 per split (macro-F1 weighs the 436-image disgust class like the
 7,215-image happy class, so it exposes a model that ignores rare classes), with and without
-horizontal-flip test-time augmentation, the scikit-learn classification report, and the
-confusion matrix. A split the data lacks is listed as missing, never silently skipped.
+horizontal-flip test-time augmentation, the scikit-learn classification report, the
+confusion matrix, and how far the probabilities are from the truth (negative log-likelihood and
+expected calibration error: a model can rank well and still state the wrong confidence; see
+``fercnn.calibrate``). A split the data lacks is listed as missing, never silently skipped.
 """
 
 import json
@@ -54,9 +56,32 @@ class SplitEvaluation:
             "macro_f1": macro_f1(self.labels, self.predictions),
             "accuracy_flip_tta": float(accuracy_score(self.labels, tta_predictions)),
             "macro_f1_flip_tta": macro_f1(self.labels, tta_predictions),
+            "nll": negative_log_likelihood(self.probabilities, self.labels),
+            "ece": expected_calibration_error(self.probabilities, self.labels),
             "per_class": {name: report[name] for name in EMOTIONS},
             "confusion_matrix": self.confusion().tolist(),
         }
+
+
+def negative_log_likelihood(probabilities, labels):
+    """Mean -log p(true class): the quantity temperature scaling minimises."""
+    chosen = np.asarray(probabilities)[np.arange(len(labels)), labels]
+    return float(-np.log(np.maximum(chosen, 1e-30)).mean())
+
+
+def expected_calibration_error(probabilities, labels, bins=15):
+    """Mean gap between the top probability and the accuracy, over equal-width confidence bins
+    weighted by their share of faces: 0 when a stated 0.8 is right 80% of the time."""
+    probabilities = np.asarray(probabilities)
+    confidence = probabilities.max(axis=1)
+    correct = probabilities.argmax(axis=1) == labels
+    which = np.clip(np.ceil(confidence * bins).astype(int) - 1, 0, bins - 1)
+    gaps = [
+        abs(correct[which == b].mean() - confidence[which == b].mean()) * np.mean(which == b)
+        for b in range(bins)
+        if np.any(which == b)
+    ]
+    return float(sum(gaps))
 
 
 def predict_probabilities(model, images, batch_size=256):
