@@ -56,6 +56,19 @@ def test_interrupted_run_resumes_epoch_count_and_schedule(learnable_csv, tmp_pat
     assert float(trainer.optimizer.learning_rate) == pytest.approx(0.0, abs=1e-6)
 
 
+def test_an_epoch_logged_but_not_saved_is_logged_once_on_resuming(learnable_csv, tmp_path, monkeypatch):
+    config = tiny_config(learnable_csv, tmp_path / "run", epochs=3)
+    train_until_crash(config, monkeypatch, after_epoch=0)
+    history = tmp_path / "run" / checkpoints.HISTORY
+    # the process was killed after Keras logged epoch 1 and before its checkpoint was saved
+    with open(history, "a") as log:
+        log.write("1,0.5,1.0,0.5,1.0\n")
+
+    result = train(config, verbose=0)
+    assert result.history["epoch"].tolist() == [0, 1, 2]
+    assert pd.read_csv(history)["epoch"].tolist() == [0, 1, 2]
+
+
 def test_finished_run_is_not_retrained(trained_run):
     config, result = trained_run
     checkpoint = result.output_dir / checkpoints.LAST_CHECKPOINT

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import keras
+import pandas as pd
 
 from .averaging import averaged_weights
 
@@ -35,6 +36,21 @@ def _replace_atomically(path, write):
     partial = path.with_name(f".partial-{path.name}")
     write(partial)
     os.replace(partial, path)
+
+
+def drop_unsaved_epochs(output_dir, epochs_done):
+    """Drop the history rows of epochs after the last checkpoint.
+
+    Keras logs an epoch to ``history.csv`` just before :class:`RunCheckpoint` saves it, so a
+    run stopped between the two (a deadline's SIGTERM, a lost session) has logged an epoch that
+    the resumed run trains again: without this, that epoch would appear twice."""
+    path = Path(output_dir) / HISTORY
+    if not path.is_file():
+        return
+    history = pd.read_csv(path)
+    saved = history[history["epoch"] < epochs_done]
+    if len(saved) < len(history):
+        atomic_write_text(path, saved.to_csv(index=False))
 
 
 @dataclass

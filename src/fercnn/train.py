@@ -19,7 +19,16 @@ from sklearn.utils.class_weight import compute_class_weight
 
 from .augment import build_augmenter
 from .averaging import KeepTrainingWeights
-from .checkpoints import BEST_MODEL, CONFIG, HISTORY, LAST_CHECKPOINT, STATE, RunCheckpoint, TrainState
+from .checkpoints import (
+    BEST_MODEL,
+    CONFIG,
+    HISTORY,
+    LAST_CHECKPOINT,
+    STATE,
+    RunCheckpoint,
+    TrainState,
+    drop_unsaved_epochs,
+)
 from .config import TrainConfig
 from .distill import Teachers, cached_teacher_probabilities, distillation_targets
 from .labels import IMAGE_SIZE, NUM_CLASSES
@@ -118,6 +127,7 @@ def _load_or_build_trainer(config, output_dir, state, steps_per_epoch):
     """The checkpointed trainer of a run being resumed, or a new one (warm-started if asked)."""
     if state.epochs_done:
         print(f"Resuming {output_dir} after epoch {state.epochs_done} of {config.epochs}.")
+        drop_unsaved_epochs(output_dir, state.epochs_done)
         return load_trainer(output_dir / LAST_CHECKPOINT)
     trainer = build_trainer(config, steps_per_epoch)
     if config.init_from:
