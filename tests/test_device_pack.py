@@ -22,13 +22,15 @@ def test_the_packed_data_unpacks_to_the_same_faces_labels_and_splits(fer_csv, tm
     for name in original.names:
         np.testing.assert_array_equal(copy[name].images, original[name].images)
         np.testing.assert_array_equal(copy[name].labels, original[name].labels)
+    with pytest.raises(FileExistsError, match="already exists"):
+        device_pack.unpack_data(tmp_path / "pack", fer_csv)
 
 
 def test_a_pack_whose_labels_do_not_match_its_faces_is_refused_by_name(fer_csv, tmp_path):
     device_pack.pack_data(fer_csv, tmp_path / "pack")
     np.savez(tmp_path / "pack" / device_pack.LABELS, train=np.zeros(3, dtype=int))
     with pytest.raises(ValueError, match="70 faces for 3 labels"):
-        device_pack.unpack_data(tmp_path / "pack", tmp_path / "fer2013.csv")
+        device_pack.unpack_data(tmp_path / "pack", tmp_path / "copy.csv")
 
 
 def test_packed_models_come_back_at_their_paths_with_float16_rounding_only(tmp_path, monkeypatch):

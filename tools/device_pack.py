@@ -52,8 +52,11 @@ def pack_data(csv_path, pack_dir):
 
 
 def unpack_data(pack_dir, csv_path):
-    """Write the packed splits back as a FER2013 CSV (``emotion,pixels,Usage``)."""
-    pack_dir = Path(pack_dir)
+    """Write the packed splits back as a FER2013 CSV (``emotion,pixels,Usage``), never over an
+    existing file (your own copy of the data, perhaps with splits the pack lacks)."""
+    pack_dir, csv_path = Path(pack_dir), Path(csv_path)
+    if csv_path.exists():
+        raise FileExistsError(f"{csv_path} already exists: unpack-data writes a new CSV; choose another path")
     faces = np.frombuffer(lzma.decompress((pack_dir / FACES).read_bytes()), dtype=np.uint8)
     faces = faces.reshape(-1, IMAGE_SIZE * IMAGE_SIZE)
     with np.load(pack_dir / LABELS) as labels:
@@ -61,7 +64,6 @@ def unpack_data(pack_dir, csv_path):
     labelled = sum(map(len, splits.values()))
     if labelled != len(faces):
         raise ValueError(f"{pack_dir}: {len(faces)} faces for {labelled} labels; pack the data again")
-    csv_path = Path(csv_path)
     csv_path.parent.mkdir(parents=True, exist_ok=True)
     start = 0
     with open(csv_path, "w") as out:
