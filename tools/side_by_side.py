@@ -30,12 +30,12 @@ HISTORY = "history.csv"
 LAST_CHECKPOINT = "last_checkpoint.keras"
 
 
-def launch(config_path, log_path, python=sys.executable):
-    """One ``fercnn train`` process for ``config_path``, its output going to ``log_path``.
+def launch(config_path, config, log_path, python=sys.executable):
+    """One ``fercnn train`` process for ``config_path`` (read as ``config``), its output going
+    to ``log_path``.
 
     ``train`` takes the data and the run folder from its flags, not from the config (a config
     keeps the paths of the machine that wrote it), so they are passed as flags here."""
-    config = json.loads(Path(config_path).read_text())
     command = [python, "-m", "fercnn", "train", "--config", str(config_path), "--quiet"]
     command += ["--data", config["data"], "--output-dir", config["output_dir"]]
     with open(log_path, "w") as log:
@@ -88,12 +88,14 @@ def run_side_by_side(config_paths, seconds, collect_dir, keep_checkpoints=False)
     start = time.monotonic()
     collect_dir = Path(collect_dir)
     collect_dir.mkdir(parents=True, exist_ok=True)
-    run_dirs = [Path(json.loads(Path(path).read_text())["output_dir"]) for path in config_paths]
+    configs = [json.loads(Path(path).read_text()) for path in config_paths]
+    run_dirs = [Path(config["output_dir"]) for config in configs]
     names = [run_dir.name for run_dir in run_dirs]
     if len(set(names)) != len(names):
         raise ValueError(f"two configs write to folders of one name ({names}): give each its own output_dir")
     logs = [collect_dir / f"{name}.log" for name in names]
-    processes = [launch(path, log) for path, log in zip(config_paths, logs, strict=True)]
+    runs = zip(config_paths, configs, logs, strict=True)
+    processes = [launch(path, config, log) for path, config, log in runs]
     exit_codes = wait_until(processes, start + seconds)
     rows = []
     for name, run_dir, exit_code in zip(names, run_dirs, exit_codes, strict=True):
