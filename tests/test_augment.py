@@ -10,7 +10,7 @@ from conftest import make_faces
 from keras import ops
 
 from fercnn.affine import RandomAffine, affine_matrices
-from fercnn.augment import AugmentConfig, build_augmenter
+from fercnn.augment import NO_AUGMENTATION, AugmentConfig, augment_arrays, build_augmenter
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "fercnn"
 
@@ -26,9 +26,19 @@ def test_augmenter_keeps_shape_and_changes_faces_only_in_training():
 
 
 def test_all_strengths_zero_is_an_identity_even_in_training():
-    config = AugmentConfig(rotation_degrees=0, shift_fraction=0, zoom_fraction=0, horizontal_flip=False)
     images = make_faces(1)[0].astype("float32")
-    np.testing.assert_array_equal(np.asarray(build_augmenter(config)(images, training=True)), images)
+    np.testing.assert_array_equal(np.asarray(build_augmenter(NO_AUGMENTATION)(images, training=True)), images)
+
+
+def test_augment_arrays_draws_by_seed_across_batches():
+    images = make_faces(5)[0]
+    config = AugmentConfig(rotation_degrees=20, warp_probability=1.0)
+    first = augment_arrays(config, images, seed=3, batch_size=2)
+    assert first.shape == images.shape and first.dtype == np.float32
+    assert (np.abs(first - images).reshape(len(images), -1).mean(axis=1) > 1.0).all()  # every batch warped
+    np.testing.assert_array_equal(augment_arrays(config, images, seed=3, batch_size=2), first)
+    assert not np.array_equal(augment_arrays(config, images, seed=4, batch_size=2), first)
+    np.testing.assert_array_equal(augment_arrays(NO_AUGMENTATION, images, seed=3), images)
 
 
 @pytest.mark.parametrize(

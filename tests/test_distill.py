@@ -140,6 +140,49 @@ def test_mixed_view_teachers_label_each_epochs_blends(
     assert not np.array_equal(labelled[0][0], labelled[1][0])  # new blends, new labels, every epoch
 
 
+def test_augmented_view_teachers_label_the_very_faces_the_student_fits(
+    teacher, learnable_csv, tmp_path, epoch_arrays, monkeypatch
+):
+    labelled, augmented, fitted = [], [], []
+    real_probabilities, real_augment, real_fit = (
+        distill.Teachers.probabilities,
+        train_module.augment_arrays,
+        keras.Model.fit,
+    )
+    monkeypatch.setattr(
+        distill.Teachers,
+        "probabilities",
+        lambda self, images: labelled.append(images) or real_probabilities(self, images),
+    )
+    monkeypatch.setattr(
+        train_module,
+        "augment_arrays",
+        lambda *args, **kwargs: augmented.append(real_augment(*args, **kwargs)) or augmented[-1],
+    )
+    monkeypatch.setattr(
+        keras.Model,
+        "fit",
+        lambda self, x, *args, **kwargs: fitted.append((self, x)) or real_fit(self, x, *args, **kwargs),
+    )
+    config = tiny_config(
+        learnable_csv,
+        tmp_path / "run",
+        epochs=2,
+        mixup_alpha=0.2,
+        teachers=(teacher,),
+        teacher_views="augmented",
+    )
+    result = train(config, verbose=0)
+
+    assert result.state.best_val_accuracy >= 0.9
+    assert len(epoch_arrays) == len(augmented) == len(labelled) == len(fitted) == 2
+    for epoch, faces, seen, (trainer, x) in zip(epoch_arrays, augmented, labelled, fitted, strict=True):
+        assert seen is faces and x is faces  # teachers and student see the same warped blends
+        assert not np.allclose(faces, epoch["images"])  # warped and flipped after the mixing
+        assert [type(layer) for layer in trainer.get_layer("augment").layers] == [keras.layers.Identity]
+    assert not np.array_equal(augmented[0], augmented[1])
+
+
 def test_a_missing_teacher_is_named(learnable_csv, tmp_path):
     config = tiny_config(learnable_csv, tmp_path / "run", teachers=(str(tmp_path / "gone.keras"),))
     with pytest.raises(FileNotFoundError, match="teacher model .*gone.keras does not exist"):
@@ -151,7 +194,7 @@ def test_a_missing_teacher_is_named(learnable_csv, tmp_path):
     [
         ({"teacher_weight": 1.5}, "teacher_weight must be in"),
         ({"teacher_temperature": 0.0}, "teacher_temperature must be > 0"),
-        ({"teacher_views": "noisy"}, "teacher_views 'noisy' is unknown: use one of clean, mixed"),
+        ({"teacher_views": "noisy"}, "teacher_views 'noisy' is unknown: use one of clean, mixed, augmented"),
     ],
 )
 def test_bad_distillation_settings_are_refused(setting, message):

@@ -99,7 +99,7 @@ def train_notebook():
             "TEACHERS = []  # saved .keras models to distil into this one; empty: learn from the labels alone\n"
             "TEACHER_WEIGHT = 0.5  # share of each target from the teachers (the shipped model's last cycle: 1.0)\n"
             "TEACHER_TEMPERATURE = 1.0  # above 1 softens the teachers' probabilities (its last two cycles: 2.0)\n"
-            'TEACHER_VIEWS = "clean"  # "clean": teachers label the plain faces once; "mixed": every epoch\'s blends\n'
+            'TEACHER_VIEWS = "clean"  # "clean": the plain faces once; "mixed"/"augmented": each epoch\'s blends, unwarped/warped\n'
             "MOUNT_DRIVE = False  # Colab only: mount Google Drive for data and checkpoints\n"
             "DOWNLOAD_WITH_KAGGLEHUB = False  # fetch the Kaggle image release (needs Kaggle credentials)",
             metadata={"tags": ["parameters"]},

@@ -11,6 +11,7 @@ network during ``fit`` and do nothing in ``predict``.
 from dataclasses import dataclass
 
 import keras
+import numpy as np
 
 from .affine import RandomAffine
 
@@ -52,6 +53,11 @@ class AugmentConfig:
             )
 
 
+NO_AUGMENTATION = AugmentConfig(
+    rotation_degrees=0.0, shift_fraction=0.0, zoom_fraction=0.0, horizontal_flip=False
+)
+
+
 def build_augmenter(config=AugmentConfig(), seed=None):
     """A Sequential of random layers; with every strength at 0 it is an identity."""
     layers = []
@@ -74,6 +80,18 @@ def build_augmenter(config=AugmentConfig(), seed=None):
         chance = config.erasing_probability
         layers.append(keras.layers.RandomErasing(factor=(chance, chance), seed=seed))
     return keras.Sequential(layers or [keras.layers.Identity()], name="augment")
+
+
+def augment_arrays(config, images, seed, batch_size=1024):
+    """The random layers run on numpy faces before ``fit`` rather than inside it, so that
+    teachers can label the very faces the student then fits (``teacher_views="augmented"``).
+    One seed per epoch keeps a resumed run's faces the same as an unbroken run's."""
+    augmenter = build_augmenter(config, seed=seed)
+    batches = [
+        keras.ops.convert_to_numpy(augmenter(images[start : start + batch_size], training=True))
+        for start in range(0, len(images), batch_size)
+    ]
+    return np.concatenate(batches).astype("float32")
 
 
 def _per_layer_geometry(config, seed):

@@ -12,7 +12,7 @@ from .augment import AugmentConfig
 from .model import ModelConfig, Stage
 
 CLASS_WEIGHTINGS = ("none", "balanced", "sqrt")
-TEACHER_VIEWS = ("clean", "mixed")
+TEACHER_VIEWS = ("clean", "mixed", "augmented")
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,8 @@ class TrainConfig:
     init_from: str | None = None
     # Saved models whose probabilities make up teacher_weight of each training target, softened
     # by teacher_temperature (see fercnn.distill); none = plain labels. teacher_views: the
-    # teachers label the clean Training faces once, or each epoch's mixed faces.
+    # teachers label the clean Training faces once, each epoch's mixed faces, or each epoch's
+    # mixed faces after the flips and warps (then applied before fit, not inside it).
     teachers: tuple[str, ...] = ()
     teacher_weight: float = 0.5
     teacher_temperature: float = 1.0

@@ -9,7 +9,7 @@ Distillation keeps one model: each training face's target becomes a blend of its
 and the teachers' probabilities, which also say how much a face looks like the other emotions
 (a fearful face that reads half surprised).
 
-The teachers can see two views of the Training faces (``TrainConfig.teacher_views``):
+The teachers can see three views of the Training faces (``TrainConfig.teacher_views``):
 
 - ``"clean"``: they run once, before training, on the unaugmented faces (each face and its
   mirror image), and their probabilities are cached in the run's folder, so a resumed run does
@@ -20,7 +20,13 @@ The teachers can see two views of the Training faces (``TrainConfig.teacher_view
   Beyer et al. 2022, *Knowledge distillation: A good teacher is patient and consistent*). It
   costs each teacher two forward passes over Training per epoch: 22 s for one teacher and 93 s
   for five on 2 CPU cores (about 3,000 faces/s, measured on 2026-11-26); on an H200 shared by
-  three runs, about 4 s for five teachers together.
+  three runs, about 4 s for five teachers together. The flips and warps still run inside
+  ``fit``, after the teachers have labelled the blend, so a face the student sees shifted
+  or rotated carries the label of the unmoved face.
+- ``"augmented"``: the same, but the flips and warps run on the blends before the teachers
+  see them (:func:`fercnn.augment.augment_arrays`), and ``fit`` gets those very faces with
+  no augmentation of its own: teacher and student see exactly one face. On the GPU it held
+  a level about 0.1 point above ``"mixed"`` (see the model card).
 """
 
 from pathlib import Path

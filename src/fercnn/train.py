@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.class_weight import compute_class_weight
 
-from .augment import build_augmenter
+from .augment import NO_AUGMENTATION, augment_arrays, build_augmenter
 from .averaging import KeepTrainingWeights
 from .checkpoints import (
     BEST_MODEL,
@@ -73,7 +73,7 @@ def train(config, data=None, resume=True, verbose="auto"):
     validation = (_as_float(val_split.images), keras.utils.to_categorical(val_split.labels, NUM_CLASSES))
     weights = class_weights(train_split.labels, config.class_weighting)
     soft_labels = _soft_labels(config, output_dir, train_split)
-    teachers = _mixed_view_teachers(config)
+    teachers = _epoch_teachers(config)
     # One fit per epoch, because mixup and CutMix draw new blends for every epoch, always
     # from the unmixed labels.
     for epoch in range(state.epochs_done, config.epochs):
@@ -86,6 +86,8 @@ def train(config, data=None, resume=True, verbose="auto"):
             rng=np.random.default_rng((config.seed, epoch)),
             targets=soft_labels,
         )
+        if _augments_before_fit(config):
+            images = augment_arrays(config.augment, images, seed=_epoch_seed(config, epoch))
         if teachers is not None:
             targets = distillation_targets(targets, teachers.probabilities(images), config.teacher_weight)
         trainer.fit(
@@ -116,11 +118,21 @@ def _soft_labels(config, output_dir, train_split):
     return distillation_targets(one_hot, teacher_probs, config.teacher_weight)
 
 
-def _mixed_view_teachers(config):
-    """The teachers, loaded once, when they label each epoch's mixed faces; None otherwise."""
-    if not config.teachers or config.teacher_views != "mixed":
+def _epoch_teachers(config):
+    """The teachers, loaded once, when they label each epoch's faces afresh; None otherwise."""
+    if not config.teachers or config.teacher_views == "clean":
         return None
     return Teachers(config.teachers, config.teacher_temperature)
+
+
+def _augments_before_fit(config):
+    """Whether the flips and warps run on the epoch's arrays (for the teachers to see them)
+    instead of inside the trainer."""
+    return config.teacher_views == "augmented"
+
+
+def _epoch_seed(config, epoch):
+    return int(np.random.default_rng((config.seed, epoch, 1)).integers(2**31 - 1))
 
 
 def _load_or_build_trainer(config, output_dir, state, steps_per_epoch):
@@ -162,7 +174,9 @@ def build_trainer(config, steps_per_epoch):
     trainer = keras.Sequential(
         [
             keras.Input((IMAGE_SIZE, IMAGE_SIZE, 1), name="pixels"),
-            build_augmenter(config.augment, seed=config.seed),
+            build_augmenter(
+                NO_AUGMENTATION if _augments_before_fit(config) else config.augment, seed=config.seed
+            ),
             build_fernet(config.model, name=NETWORK_NAME),
         ],
         name="trainer",
