@@ -26,6 +26,20 @@ def train_split(learnable_csv):
     return load_fer2013(learnable_csv)["train"]
 
 
+def recorded(monkeypatch, owner, name, keep):
+    """Wrap ``owner.name`` so that every call still runs, and ``keep(args, result)`` of each call
+    is appended to the list returned."""
+    calls, real = [], getattr(owner, name)
+
+    def wrapper(*args, **kwargs):
+        result = real(*args, **kwargs)
+        calls.append(keep(args, result))
+        return result
+
+    monkeypatch.setattr(owner, name, wrapper)
+    return calls
+
+
 def test_teachers_give_their_mean_flip_averaged_probabilities(teacher, train_split):
     own = evaluate_split(keras.models.load_model(teacher), "train", train_split).tta_probabilities
     one = distill.teacher_probabilities([teacher], train_split)
@@ -105,29 +119,12 @@ def test_every_epoch_blends_the_same_soft_labels(teacher, learnable_csv, train_s
 def test_mixed_view_teachers_label_each_epochs_blends(
     teacher, learnable_csv, tmp_path, epoch_arrays, monkeypatch
 ):
-    labelled = []
-    real = distill.Teachers.probabilities
-
-    def recording(self, images):
-        labelled.append((images, real(self, images)))
-        return labelled[-1][1]
-
-    monkeypatch.setattr(distill.Teachers, "probabilities", recording)
-    fitted = []
-    real_targets = train_module.distillation_targets
-    monkeypatch.setattr(
-        train_module, "distillation_targets", lambda *args: fitted.append(args) or real_targets(*args)
-    )
+    labelled = recorded(monkeypatch, distill.Teachers, "probabilities", lambda args, probs: (args[1], probs))
+    fitted = recorded(monkeypatch, train_module, "distillation_targets", lambda args, _: args)
     config = tiny_config(
-        learnable_csv,
-        tmp_path / "run",
-        epochs=2,
-        mixup_alpha=0.2,
-        cutmix_alpha=1.0,
-        teachers=(teacher,),
-        teacher_views="mixed",
+        learnable_csv, tmp_path / "run", epochs=2, mixup_alpha=0.2, cutmix_alpha=1.0, teachers=(teacher,)
     )
-    result = train(config, verbose=0)
+    result = train(replace(config, teacher_views="mixed"), verbose=0)
 
     assert result.state.best_val_accuracy >= 0.9
     assert not (tmp_path / "run" / distill.TEACHER_CACHE).exists()
@@ -143,36 +140,11 @@ def test_mixed_view_teachers_label_each_epochs_blends(
 def test_augmented_view_teachers_label_the_very_faces_the_student_fits(
     teacher, learnable_csv, tmp_path, epoch_arrays, monkeypatch
 ):
-    labelled, augmented, fitted = [], [], []
-    real_probabilities, real_augment, real_fit = (
-        distill.Teachers.probabilities,
-        train_module.augment_arrays,
-        keras.Model.fit,
-    )
-    monkeypatch.setattr(
-        distill.Teachers,
-        "probabilities",
-        lambda self, images: labelled.append(images) or real_probabilities(self, images),
-    )
-    monkeypatch.setattr(
-        train_module,
-        "augment_arrays",
-        lambda *args, **kwargs: augmented.append(real_augment(*args, **kwargs)) or augmented[-1],
-    )
-    monkeypatch.setattr(
-        keras.Model,
-        "fit",
-        lambda self, x, *args, **kwargs: fitted.append((self, x)) or real_fit(self, x, *args, **kwargs),
-    )
-    config = tiny_config(
-        learnable_csv,
-        tmp_path / "run",
-        epochs=2,
-        mixup_alpha=0.2,
-        teachers=(teacher,),
-        teacher_views="augmented",
-    )
-    result = train(config, verbose=0)
+    labelled = recorded(monkeypatch, distill.Teachers, "probabilities", lambda args, _: args[1])
+    augmented = recorded(monkeypatch, train_module, "augment_arrays", lambda _, faces: faces)
+    fitted = recorded(monkeypatch, keras.Model, "fit", lambda args, _: args[:2])  # (trainer, x)
+    config = tiny_config(learnable_csv, tmp_path / "run", epochs=2, mixup_alpha=0.2, teachers=(teacher,))
+    result = train(replace(config, teacher_views="augmented"), verbose=0)
 
     assert result.state.best_val_accuracy >= 0.9
     assert len(epoch_arrays) == len(augmented) == len(labelled) == len(fitted) == 2
