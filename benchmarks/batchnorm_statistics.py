@@ -20,7 +20,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from shared_data import add_data_argument  # noqa: E402
 
-from fercnn.augment import build_augmenter  # noqa: E402
+from fercnn.augment import augment_arrays  # noqa: E402
 from fercnn.config import TrainConfig  # noqa: E402
 from fercnn.evaluate import evaluate_split  # noqa: E402
 from fercnn.loading import load_fer2013  # noqa: E402
@@ -59,9 +59,7 @@ def training_views(train_split, config, seed=0):
         config.cutmix_alpha,
         rng=np.random.default_rng(seed),
     )
-    augmenter = build_augmenter(config.augment, seed=seed)
-    batches = range(0, len(images), BATCH)
-    return np.concatenate([augmenter(images[start : start + BATCH], training=True) for start in batches])
+    return augment_arrays(config.augment, images, seed=seed, batch_size=BATCH)
 
 
 def main():
