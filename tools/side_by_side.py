@@ -4,10 +4,12 @@ A lent GPU is held for minutes, and one ``fercnn train`` of this small model lea
 idle (an H200 ran three at about 6 s an epoch each). So each config runs as its own process;
 at the deadline the ones still going are stopped (every epoch was checkpointed, so ``train
 --config`` on the same folder resumes them later), and each run's folder is copied to
-``--collect`` (the device tool's ``$OUT``) with its log, followed by a table of best epochs.
+``--collect`` with its log, followed by a table of best epochs. The project's device tool
+returns at most 8 files from ``$OUT``, so collect elsewhere and archive it there:
 
     KERAS_BACKEND=jax XLA_PYTHON_CLIENT_MEM_FRACTION=0.25 \\
-        python tools/side_by_side.py --deadline 500 --collect $OUT runs/a.json runs/b.json runs/c.json
+        python tools/side_by_side.py --deadline 500 --collect /tmp/runs runs/a.json runs/b.json runs/c.json
+    tar czf $OUT/runs.tgz -C /tmp/runs .
 
 Each argument is a ``config.json`` as ``train`` writes it; its ``output_dir`` names the run.
 """
