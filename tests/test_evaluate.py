@@ -57,6 +57,9 @@ def test_scores_and_flip_tta_are_computed_from_the_predictions():
     assert summary["usage"] == "PrivateTest"
     assert summary["accuracy"] == 0.75
     assert summary["accuracy_flip_tta"] == 1.0
+    low, high = summary["accuracy_ci95"]
+    assert 0 < low < 0.75 < high < 1  # 3 of 4 right pins the accuracy down only loosely
+    assert summary["accuracy_flip_tta_ci95"][1] == 1.0
     assert summary["confusion_matrix"][1][0] == 1
     assert summary["ece"] == pytest.approx(0.25)  # sure of every face, right on 3 of 4
     assert summary["nll"] > 10  # and the true class of the fourth got probability 0

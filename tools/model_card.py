@@ -17,17 +17,18 @@ from fercnn.labels import EMOTIONS
 
 def results_table(metrics):
     lines = [
-        "| split | images | accuracy | macro-F1 | accuracy, flip TTA | macro-F1, flip TTA |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| split | images | accuracy | 95% interval | macro-F1 | accuracy, flip TTA | macro-F1, flip TTA |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, split in metrics["splits"].items():
+        low, high = split["accuracy_ci95"]
         lines.append(
             f"| {name} ({split['usage']}) | {split['images']:,} | {split['accuracy']:.2%} "
-            f"| {split['macro_f1']:.4f} | {split['accuracy_flip_tta']:.2%} "
+            f"| {low:.1%} to {high:.1%} | {split['macro_f1']:.4f} | {split['accuracy_flip_tta']:.2%} "
             f"| {split['macro_f1_flip_tta']:.4f} |"
         )
     for usage in metrics["missing_splits"]:
-        lines.append(f"| {usage} | not in this copy of the data | | | | |")
+        lines.append(f"| {usage} | not in this copy of the data | | | | | |")
     return "\n".join(lines)
 
 

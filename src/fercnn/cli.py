@@ -1,4 +1,4 @@
-"""Command line: ``python -m fercnn {train,evaluate,calibrate,inspect,export,predict} --help``.
+"""Command line: ``python -m fercnn {train,evaluate,compare,calibrate,inspect,export,predict} --help``.
 
 Each command is a thin wrapper over the package's functions, the same ones the notebooks call.
 """
@@ -15,6 +15,7 @@ from .calibrate import CALIBRATION_FILE  # noqa: E402
 from .checkpoints import BEST_MODEL  # noqa: E402
 from .config import CLASS_WEIGHTINGS, TEACHER_VIEWS, TrainConfig  # noqa: E402
 from .errors import DatasetFormatError, MissingSplitError  # noqa: E402
+from .labels import SPLIT_TO_USAGE, SPLITS  # noqa: E402
 
 DEFAULT_DATA = "data"
 DEFAULT_OUTPUT = "models"
@@ -91,6 +92,21 @@ def build_parser():
     evaluate.add_argument("--model", type=Path, help=f"a .keras model (default: OUTPUT_DIR/{BEST_MODEL})")
     evaluate.set_defaults(run=run_evaluate)
 
+    compare = commands.add_parser(
+        "compare", help="two saved models on the same split: who is right where, and is the gap real"
+    )
+    compare.add_argument("model_a", type=Path, help="a .keras model")
+    compare.add_argument("model_b", type=Path, help="another .keras model")
+    _add_data(compare)
+    compare.add_argument(
+        "--split",
+        default="validation",
+        choices=SPLITS,
+        help="validation is PublicTest, test is PrivateTest (default %(default)s)",
+    )
+    compare.add_argument("--flip-tta", action="store_true", help="average each face with its mirror image")
+    compare.set_defaults(run=run_compare)
+
     calibrate = commands.add_parser(
         "calibrate", help="fit a temperature on PublicTest so that the probabilities match the accuracy"
     )
@@ -132,13 +148,17 @@ def build_parser():
     return parser
 
 
-def _add_data_output(parser):
+def _add_data(parser):
     parser.add_argument(
         "--data",
         default=DEFAULT_DATA,
         help="fer2013.csv(.gz), a folder holding it, or the Kaggle train/ and test/ image folders"
         " (default %(default)s)",
     )
+
+
+def _add_data_output(parser):
+    _add_data(parser)
     parser.add_argument(
         "--output-dir",
         default=DEFAULT_OUTPUT,
@@ -191,6 +211,29 @@ def run_evaluate(args):
 
     model_path = _existing_model(args.model or Path(args.output_dir) / BEST_MODEL)
     write_evaluation(model_path, load_fer2013(args.data), args.output_dir)
+
+
+def run_compare(args):
+    """Paired on the same faces, so that the faces both models get right or wrong drop out."""
+    import keras
+
+    from .evaluate import predict_plain_and_mirrored, predict_probabilities
+    from .loading import load_fer2013
+    from .uncertainty import compare_predictions, format_comparison
+
+    paths = [_existing_model(path) for path in (args.model_a, args.model_b)]
+    split = load_fer2013(args.data)[args.split]
+    predictions = []
+    for path in paths:
+        model = keras.models.load_model(path, compile=False)
+        if args.flip_tta:
+            probabilities = sum(predict_plain_and_mirrored(model, split.images))
+        else:
+            probabilities = predict_probabilities(model, split.images)
+        predictions.append(probabilities.argmax(axis=1))
+    comparison = compare_predictions(split.labels, *predictions)
+    label = f"{SPLIT_TO_USAGE[args.split]} ({args.split} split){', flip TTA' if args.flip_tta else ''}"
+    print(format_comparison(comparison, *paths, label))
 
 
 def run_calibrate(args):

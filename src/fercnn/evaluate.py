@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score
 
 from .labels import EMOTIONS, NUM_CLASSES, SPLIT_TO_USAGE, SPLITS
+from .uncertainty import accuracy_interval
 
 METRICS_FILE = "metrics.json"
 
@@ -46,21 +47,28 @@ class SplitEvaluation:
         )
 
     def summary(self):
-        """JSON-ready figures for this split, plain and with flip TTA."""
+        """JSON-ready figures for this split, plain and with flip TTA; each accuracy with its 95%
+        Wilson interval, the spread that the choice of faces alone allows."""
         report = self.report(output_dict=True)
         tta_predictions = self.tta_probabilities.argmax(axis=1)
         return {
             "usage": SPLIT_TO_USAGE[self.split],
             "images": int(len(self.labels)),
             "accuracy": float(accuracy_score(self.labels, self.predictions)),
+            "accuracy_ci95": interval_of(self.labels, self.predictions),
             "macro_f1": macro_f1(self.labels, self.predictions),
             "accuracy_flip_tta": float(accuracy_score(self.labels, tta_predictions)),
+            "accuracy_flip_tta_ci95": interval_of(self.labels, tta_predictions),
             "macro_f1_flip_tta": macro_f1(self.labels, tta_predictions),
             "nll": negative_log_likelihood(self.probabilities, self.labels),
             "ece": expected_calibration_error(self.probabilities, self.labels),
             "per_class": {name: report[name] for name in EMOTIONS},
             "confusion_matrix": self.confusion().tolist(),
         }
+
+
+def interval_of(labels, predictions):
+    return list(accuracy_interval(int(np.sum(predictions == labels)), len(labels)))
 
 
 def negative_log_likelihood(probabilities, labels):
@@ -129,11 +137,16 @@ def save_metrics(document, evaluations, output_dir):
 
 def format_summary(document):
     """A short table for the console and notebooks."""
-    lines = [f"{'split':<24}{'images':>8}{'accuracy':>10}{'macro-F1':>10}{'acc+flip':>10}{'F1+flip':>10}"]
+    lines = [
+        f"{'split':<24}{'images':>8}{'accuracy':>10}{'95% interval':>15}{'macro-F1':>10}"
+        f"{'acc+flip':>10}{'F1+flip':>10}"
+    ]
     for name, split in document["splits"].items():
+        low, high = split["accuracy_ci95"]
         lines.append(
             f"{name + ' (' + split['usage'] + ')':<24}{split['images']:>8}{split['accuracy']:>10.4f}"
-            f"{split['macro_f1']:>10.4f}{split['accuracy_flip_tta']:>10.4f}{split['macro_f1_flip_tta']:>10.4f}"
+            f"{low:>8.4f}-{high:.4f}{split['macro_f1']:>10.4f}{split['accuracy_flip_tta']:>10.4f}"
+            f"{split['macro_f1_flip_tta']:>10.4f}"
         )
     for usage in document["missing_splits"]:
         lines.append(f"{usage} split not present in {document['data']}: not evaluated")
