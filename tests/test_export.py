@@ -51,3 +51,11 @@ def test_export_command_reports_parity(trained_run, learnable_csv, capsys):
     printed = capsys.readouterr().out
     assert "tflite int8" in printed and "points vs keras" in printed
     assert (run.output_dir / "fernet_fer2013_int8.tflite").is_file()
+
+
+def test_compare_command_takes_a_tflite_export(exported, learnable_csv, capsys):
+    run, data, paths = exported
+    expected = accuracy_by_model({"int8": TFLiteClassifier(paths["int8"])}, data["validation"])["int8"]
+    assert main(["compare", str(run.best_model_path), str(paths["int8"]), "--data", str(learnable_csv)]) == 0
+    row_b = capsys.readouterr().out.splitlines()[3]
+    assert row_b.startswith(f"B{expected:>17.4f}") and row_b.endswith("fernet_fer2013_int8.tflite")

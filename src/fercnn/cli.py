@@ -95,8 +95,8 @@ def build_parser():
     compare = commands.add_parser(
         "compare", help="two saved models on the same split: who is right where, and is the gap real"
     )
-    compare.add_argument("model_a", type=Path, help="a .keras model")
-    compare.add_argument("model_b", type=Path, help="another .keras model")
+    compare.add_argument("model_a", type=Path, help="a .keras model or a .tflite export")
+    compare.add_argument("model_b", type=Path, help="another .keras model or .tflite export")
     _add_data(compare)
     compare.add_argument(
         "--split",
@@ -215,21 +215,18 @@ def run_evaluate(args):
 
 def run_compare(args):
     """Paired on the same faces, so that the faces both models get right or wrong drop out."""
-    import keras
-
-    from .evaluate import predict_plain_and_mirrored, predict_probabilities
     from .loading import load_fer2013
+    from .predict import load_classifier
     from .uncertainty import compare_predictions, format_comparison
 
     paths = [_existing_model(path) for path in (args.model_a, args.model_b)]
     split = load_fer2013(args.data)[args.split]
     predictions = []
     for path in paths:
-        model = keras.models.load_model(path, compile=False)
+        classifier = load_classifier(path)
+        probabilities = classifier(split.images)
         if args.flip_tta:
-            probabilities = sum(predict_plain_and_mirrored(model, split.images))
-        else:
-            probabilities = predict_probabilities(model, split.images)
+            probabilities = probabilities + classifier(split.images[:, :, ::-1])
         predictions.append(probabilities.argmax(axis=1))
     comparison = compare_predictions(split.labels, *predictions)
     label = f"{SPLIT_TO_USAGE[args.split]} ({args.split} split){', flip TTA' if args.flip_tta else ''}"
