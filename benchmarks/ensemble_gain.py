@@ -21,13 +21,14 @@ from fercnn.loading import load_fer2013  # noqa: E402
 
 
 def mean_evaluation(evaluations):
-    """One evaluation whose probabilities (plain and flip-averaged) are the models' means."""
+    """One evaluation whose probabilities (plain and mirrored, so flip-averaged too) are the
+    models' means."""
     first = evaluations[0]
     return SplitEvaluation(
         first.split,
         first.labels,
         sum(e.probabilities for e in evaluations) / len(evaluations),
-        sum(e.tta_probabilities for e in evaluations) / len(evaluations),
+        sum(e.mirrored_probabilities for e in evaluations) / len(evaluations),
     )
 
 

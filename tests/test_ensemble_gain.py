@@ -20,6 +20,7 @@ def test_the_ensemble_averages_plain_and_flip_probabilities_and_can_beat_each_me
     )
     mean = ensemble_gain.mean_evaluation([first, second])
     np.testing.assert_allclose(mean.probabilities[:, :2], (a + b) / 2)
-    np.testing.assert_allclose(mean.tta_probabilities[:, :2], (a + b[::-1]) / 2)
+    np.testing.assert_allclose(mean.mirrored_probabilities[:, :2], (a + b[::-1]) / 2)
+    np.testing.assert_allclose(mean.tta_probabilities[:, :2], (2 * a + b + b[::-1]) / 4)
     assert first.summary()["accuracy"] == second.summary()["accuracy"] == 0.5
     assert mean.summary()["accuracy"] == 1.0

@@ -52,11 +52,12 @@ def test_scores_and_flip_tta_are_computed_from_the_predictions():
     labels = np.array([0, 1, 1, 6])
     plain = np.eye(7)[[0, 1, 0, 6]]  # one mistake
     mirrored = np.eye(7)[[0, 1, 1, 6]]
-    evaluation = SplitEvaluation("test", labels, plain, (plain + 1.01 * mirrored) / 2)
+    evaluation = SplitEvaluation("test", labels, plain, 1.01 * mirrored)
     summary = evaluation.summary()
     assert summary["usage"] == "PrivateTest"
     assert summary["accuracy"] == 0.75
     assert summary["accuracy_flip_tta"] == 1.0
+    assert summary["accuracy_mirrored"] == 1.0
     low, high = summary["accuracy_ci95"]
     assert 0 < low < 0.75 < high < 1  # 3 of 4 right pins the accuracy down only loosely
     assert summary["accuracy_flip_tta_ci95"][1] == 1.0

@@ -32,6 +32,16 @@ def results_table(metrics):
     return "\n".join(lines)
 
 
+def mirror_lines(metrics):
+    """Plain against mirrored accuracy per split: the gap on PublicTest is what picking checkpoints
+    on it flattered (benchmarks/mirror_gap.py); older metrics files lack the figure."""
+    return "\n".join(
+        f"{name} ({split['usage']}): {split['accuracy']:.2%} plain, {split['accuracy_mirrored']:.2%} mirrored"
+        for name, split in metrics["splits"].items()
+        if "accuracy_mirrored" in split
+    )
+
+
 def per_class_table(split):
     lines = ["| class | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
     for name in EMOTIONS:
@@ -58,6 +68,7 @@ def main():
         f"val accuracy {history['val_accuracy'].iloc[-1]:.4f}\n"
     )
     print(results_table(metrics), "\n")
+    print(mirror_lines(metrics), "\n")
     print("PublicTest (validation) per class:\n")
     print(per_class_table(metrics["splits"]["validation"]))
 

@@ -1,0 +1,28 @@
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+import model_card  # noqa: E402
+
+SPLIT = {
+    "usage": "PublicTest",
+    "images": 3589,
+    "accuracy": 0.7094,
+    "accuracy_ci95": [0.6943, 0.7240],
+    "macro_f1": 0.6983,
+    "accuracy_flip_tta": 0.7127,
+    "macro_f1_flip_tta": 0.7022,
+}
+
+
+def test_results_table_quotes_each_accuracy_with_its_interval():
+    table = model_card.results_table({"splits": {"validation": SPLIT}, "missing_splits": ["PrivateTest"]})
+    header, rule, row, missing = table.splitlines()
+    assert row == "| validation (PublicTest) | 3,589 | 70.94% | 69.4% to 72.4% | 0.6983 | 71.27% | 0.7022 |"
+    assert header.count("|") == rule.count("|") == row.count("|") == missing.count("|")
+
+
+def test_mirror_lines_skip_metrics_written_before_the_figure_existed():
+    old_train = SPLIT | {"usage": "Training"}
+    metrics = {"splits": {"train": old_train, "validation": SPLIT | {"accuracy_mirrored": 0.693}}}
+    assert model_card.mirror_lines(metrics) == "validation (PublicTest): 70.94% plain, 69.30% mirrored"
