@@ -32,6 +32,15 @@ def results_table(metrics):
     return "\n".join(lines)
 
 
+def level_line(val_accuracy):
+    """The level a run holds, beside its best epoch, which the pick on PublicTest flatters."""
+    half = val_accuracy.iloc[len(val_accuracy) // 2 :]
+    return (
+        f"PublicTest over the last {len(half)} epochs: mean {half.mean():.2%}, "
+        f"{half.min():.2%} to {half.max():.2%}"
+    )
+
+
 def mirror_lines(metrics):
     """Plain against mirrored accuracy per split: the gap on PublicTest is what picking checkpoints
     on it flattered (benchmarks/mirror_gap.py); older metrics files lack the figure."""
@@ -65,8 +74,9 @@ def main():
     )
     print(
         f"last epoch: train accuracy (augmented) {history['accuracy'].iloc[-1]:.4f}, "
-        f"val accuracy {history['val_accuracy'].iloc[-1]:.4f}\n"
+        f"val accuracy {history['val_accuracy'].iloc[-1]:.4f}"
     )
+    print(level_line(history["val_accuracy"]), "\n")
     print(results_table(metrics), "\n")
     print(mirror_lines(metrics), "\n")
     print("PublicTest (validation) per class:\n")
