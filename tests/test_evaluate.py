@@ -6,7 +6,7 @@ from PIL import Image
 
 from fercnn import reporting
 from fercnn.dataset import FER2013, Split
-from fercnn.evaluate import SplitEvaluation
+from fercnn.evaluate import SplitEvaluation, format_mirror_gap
 from fercnn.loading import load_fer2013
 from fercnn.reporting import write_evaluation
 
@@ -73,3 +73,10 @@ def test_missing_split_is_listed_not_skipped(trained_run, tmp_path):
     document = write_evaluation(result.best_model_path, data, tmp_path)
     assert list(document["splits"]) == ["test"]
     assert document["missing_splits"] == ["Training", "PublicTest"]
+
+
+def test_mirror_gap_lines_skip_metrics_written_before_the_figure_existed():
+    old = {"usage": "Training", "accuracy": 0.9}
+    new = {"usage": "PublicTest", "accuracy": 0.7094, "accuracy_mirrored": 0.693}
+    document = {"splits": {"train": old, "validation": new}}
+    assert format_mirror_gap(document) == "validation (PublicTest): 70.94% plain, 69.30% mirrored"

@@ -24,12 +24,6 @@ def test_results_table_quotes_each_accuracy_with_its_interval():
     assert header.count("|") == rule.count("|") == row.count("|") == missing.count("|")
 
 
-def test_mirror_lines_skip_metrics_written_before_the_figure_existed():
-    old_train = SPLIT | {"usage": "Training"}
-    metrics = {"splits": {"train": old_train, "validation": SPLIT | {"accuracy_mirrored": 0.693}}}
-    assert model_card.mirror_lines(metrics) == "validation (PublicTest): 70.94% plain, 69.30% mirrored"
-
-
 def test_level_line_summarises_the_last_half_of_the_run():
     history = pd.Series([0.60, 0.70, 0.71, 0.69, 0.70])
     expected = "PublicTest over the last 3 epochs: mean 70.00%, 69.00% to 71.00%"

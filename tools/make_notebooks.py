@@ -190,6 +190,14 @@ def evaluate_notebook():
             "for split in metrics['splits']:\n"
             "    print((output_dir / f'classification_report_{split}.txt').read_text())"
         ),
+        new_markdown_cell(
+            "## How much did picking the checkpoint flatter PublicTest?\n"
+            "Checkpoints are picked on PublicTest, so its accuracy rewards the luck of the pick too. The mirror "
+            "images of its faces are as hard for a model trained with random flips, but no pick looked at them: "
+            "accuracy on the real faces well above the mirrored one is what the pick flattered "
+            "(`benchmarks/mirror_gap.py` tests it face by face)."
+        ),
+        new_code_cell("from fercnn.evaluate import format_mirror_gap\n\nprint(format_mirror_gap(metrics))"),
         new_markdown_cell("## Training curves (if the model's run history is beside it)"),
         new_code_cell(
             "from fercnn.reporting import write_training_curves\n\n"

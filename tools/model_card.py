@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from fercnn.evaluate import format_mirror_gap
 from fercnn.labels import EMOTIONS
 
 
@@ -38,16 +39,6 @@ def level_line(val_accuracy):
     return (
         f"PublicTest over the last {len(half)} epochs: mean {half.mean():.2%}, "
         f"{half.min():.2%} to {half.max():.2%}"
-    )
-
-
-def mirror_lines(metrics):
-    """Plain against mirrored accuracy per split: the gap on PublicTest is what picking checkpoints
-    on it flattered (benchmarks/mirror_gap.py); older metrics files lack the figure."""
-    return "\n".join(
-        f"{name} ({split['usage']}): {split['accuracy']:.2%} plain, {split['accuracy_mirrored']:.2%} mirrored"
-        for name, split in metrics["splits"].items()
-        if "accuracy_mirrored" in split
     )
 
 
@@ -78,7 +69,7 @@ def main():
     )
     print(level_line(history["val_accuracy"]), "\n")
     print(results_table(metrics), "\n")
-    print(mirror_lines(metrics), "\n")
+    print(format_mirror_gap(metrics), "\n")
     print("PublicTest (validation) per class:\n")
     print(per_class_table(metrics["splits"]["validation"]))
 

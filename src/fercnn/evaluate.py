@@ -164,6 +164,17 @@ def format_summary(document):
     return "\n".join(lines)
 
 
+def format_mirror_gap(document):
+    """Each split's accuracy on its faces and on their mirror images. On the split that picked
+    the checkpoint (PublicTest), the first above the second is how much the pick flattered;
+    metrics written before the figure existed are skipped."""
+    return "\n".join(
+        f"{name} ({split['usage']}): {split['accuracy']:.2%} plain, {split['accuracy_mirrored']:.2%} mirrored"
+        for name, split in document["splits"].items()
+        if "accuracy_mirrored" in split
+    )
+
+
 def macro_f1(labels, predictions):
     """Over all seven classes, so a class the predictions never name counts as F1 0."""
     return float(f1_score(labels, predictions, labels=range(NUM_CLASSES), average="macro", zero_division=0))
