@@ -8,7 +8,7 @@ which is better.
 """
 
 from dataclasses import dataclass
-from math import comb, sqrt
+from math import sqrt
 from statistics import NormalDist
 
 import numpy as np
@@ -56,7 +56,10 @@ class PairedComparison:
         either way with probability 1/2."""
         disagreements = self.only_a_right + self.only_b_right
         fewer = min(self.only_a_right, self.only_b_right)
-        tail = sum(comb(disagreements, k) for k in range(fewer + 1))
+        term = tail = 1  # comb(disagreements, 0), then each next term from the last, in exact integers
+        for k in range(fewer):
+            term = term * (disagreements - k) // (k + 1)
+            tail += term
         return min(1.0, 2 * tail / 2**disagreements)
 
 
