@@ -215,6 +215,7 @@ def run_evaluate(args):
 
 def run_compare(args):
     """Paired on the same faces, so that the faces both models get right or wrong drop out."""
+    from .evaluate import plain_and_mirrored
     from .loading import load_fer2013
     from .predict import load_classifier
     from .uncertainty import compare_predictions, format_comparison
@@ -224,9 +225,10 @@ def run_compare(args):
     predictions = []
     for path in paths:
         classifier = load_classifier(path)
-        probabilities = classifier(split.images)
         if args.flip_tta:
-            probabilities = probabilities + classifier(split.images[:, :, ::-1])
+            probabilities = sum(plain_and_mirrored(classifier, split.images))
+        else:
+            probabilities = classifier(split.images)
         predictions.append(probabilities.argmax(axis=1))
     comparison = compare_predictions(split.labels, *predictions)
     label = f"{SPLIT_TO_USAGE[args.split]} ({args.split} split){', flip TTA' if args.flip_tta else ''}"

@@ -107,10 +107,14 @@ def predict_probabilities(model, images, batch_size=256):
     return np.asarray(model.predict(images.astype("float32"), batch_size=batch_size, verbose=0))
 
 
+def plain_and_mirrored(predict, images):
+    """``predict`` on the faces and on their mirror images, whose mean is flip TTA. ``predict``
+    is any function from faces to probabilities: a Keras model's, or a TFLite export's."""
+    return predict(images), predict(images[:, :, ::-1])
+
+
 def predict_plain_and_mirrored(model, images, batch_size=256):
-    """Probabilities for the faces and for their mirror images, whose mean is flip TTA."""
-    plain = predict_probabilities(model, images, batch_size)
-    return plain, predict_probabilities(model, images[:, :, ::-1], batch_size)
+    return plain_and_mirrored(lambda faces: predict_probabilities(model, faces, batch_size), images)
 
 
 def evaluate_split(model, split_name, split, batch_size=256):

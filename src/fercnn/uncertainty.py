@@ -93,7 +93,7 @@ def format_comparison(comparison, name_a, name_b, split_label):
         f"both right {comparison.both_right}, only A right {comparison.only_a_right}, "
         f"only B right {comparison.only_b_right}, both wrong {comparison.both_wrong}",
         f"B - A: {100 * (comparison.correct_b - comparison.correct_a) / comparison.faces:+.2f} points; "
-        f"exact McNemar "
-        f"p = {comparison.p_value:.3g} (the chance of a split at least this uneven if neither were better)",
+        f"exact McNemar p = {comparison.p_value:.3g} "
+        "(the chance of a split at least this uneven if neither were better)",
     ]
     return "\n".join(rows)
