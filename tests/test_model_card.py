@@ -1,3 +1,4 @@
+import json
 import sys
 from pathlib import Path
 
@@ -28,3 +29,30 @@ def test_level_line_summarises_the_last_half_of_the_run():
     history = pd.Series([0.60, 0.70, 0.71, 0.69, 0.70])
     expected = "PublicTest over the last 3 epochs: mean 70.00%, 69.00% to 71.00%"
     assert model_card.level_line(history) == expected
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def figures(row):
+    """A table row's cells after its label, without bold marks, so emphasis in the docs does not
+    count as a different figure."""
+    return [cell.strip().strip("*") for cell in row.strip().strip("|").split("|")][1:]
+
+
+def rows_for(document, split):
+    """The figures of each results-table row labelled with the split, e.g. "validation (PublicTest)"."""
+    labels = (f"| {split} (", f"| **{split} (")
+    return [figures(line) for line in document.splitlines() if line.startswith(labels)]
+
+
+def test_readme_and_card_quote_the_shipped_models_metrics():
+    metrics = json.loads((ROOT / "models" / "metrics.json").read_text())
+    table = model_card.results_table(metrics).splitlines()[2:]
+    shipped = {row.split("|")[1].split()[0]: figures(row) for row in table if "not in this copy" not in row}
+    card = (ROOT / "models" / "README.md").read_text()
+    assert rows_for((ROOT / "README.md").read_text(), "validation") == [shipped["validation"]]
+    assert rows_for(card, "validation") == [shipped["validation"]]
+    assert rows_for(card, "train") == [shipped["train"]]
+    for row in model_card.per_class_table(metrics["splits"]["validation"]).splitlines()[2:]:
+        assert row in card
