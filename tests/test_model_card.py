@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
 import model_card  # noqa: E402
 
 SPLIT = {
@@ -29,9 +30,6 @@ def test_level_line_summarises_the_last_half_of_the_run():
     history = pd.Series([0.60, 0.70, 0.71, 0.69, 0.70])
     expected = "PublicTest over the last 3 epochs: mean 70.00%, 69.00% to 71.00%"
     assert model_card.level_line(history) == expected
-
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def figures(row):
