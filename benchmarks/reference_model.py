@@ -1,4 +1,4 @@
-"""The original project's architecture, rebuilt only to measure against (never trained or shipped).
+"""The original project's architecture, rebuilt only to measure against (never shipped).
 
 As described in that project's notebook: a stride-2 stem, separable convolutions, then
 MobileNetV2-style inverted residual blocks with expansion 6 widening to 512 channels, ReLU,
@@ -12,7 +12,7 @@ L2 = regularizers.l2(1e-4)
 BLOCKS = ((64, 1), (128, 2), (256, 2), (512, 2))  # (channels, stride): one block per width
 
 
-def build_reference_model(num_classes=7):
+def build_reference_model(num_classes=7, name="reference_original_project"):
     inputs = keras.Input((48, 48, 1))
     x = layers.Rescaling(1 / 255)(inputs)
     x = _bn_relu(layers.Conv2D(32, 3, 2, padding="same", use_bias=False, kernel_regularizer=L2)(x))
@@ -22,7 +22,7 @@ def build_reference_model(num_classes=7):
     x = layers.GlobalAveragePooling2D()(x)
     x = layers.Dropout(0.5)(x)
     outputs = layers.Dense(num_classes, activation="softmax", kernel_regularizer=L2)(x)
-    return keras.Model(inputs, outputs, name="reference_original_project")
+    return keras.Model(inputs, outputs, name=name)
 
 
 def _bn_relu(x):

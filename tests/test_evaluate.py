@@ -38,7 +38,7 @@ def test_evaluation_on_a_backend_without_tensorflow_leaves_out_only_grad_cam(
     """A GPU machine training with JAX has no TensorFlow: its run must still end with metrics
     and confusion matrices instead of failing on Grad-CAM's TensorFlow gradients."""
     available = reporting.grad_cam_available
-    monkeypatch.setattr(reporting, "grad_cam_available", lambda: available("jax"))
+    monkeypatch.setattr(reporting, "grad_cam_available", lambda model: available(model, "jax"))
     _, result = trained_run
     document = write_evaluation(result.best_model_path, load_fer2013(learnable_csv), tmp_path)
 

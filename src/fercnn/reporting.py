@@ -30,7 +30,7 @@ def write_evaluation(model_path, data, output_dir, show=False, batch_size=256):
     evaluations = evaluate(model, data, batch_size)
     document = metrics_document(evaluations, model_path, data, model.count_params())
     save_metrics(document, evaluations, output_dir)
-    with_grad_cam = grad_cam_available()
+    with_grad_cam = grad_cam_available(model)
     for name, evaluation in evaluations.items():
         title = f"{name} ({SPLIT_TO_USAGE[name]})"
         confusion = plot_confusion_matrices(evaluation.confusion(), title)
@@ -45,14 +45,20 @@ def write_evaluation(model_path, data, output_dir, show=False, batch_size=256):
     return document
 
 
-def grad_cam_available(backend=None):
-    """Grad-CAM takes gradients with TensorFlow; on another backend (JAX on a GPU machine
-    without TensorFlow) the evaluation is written without its heatmaps."""
+def grad_cam_available(model, backend=None):
+    """Grad-CAM takes gradients with TensorFlow, at FERNet's last activation; on another
+    backend (JAX on a GPU machine without TensorFlow), or for another architecture (the
+    benchmarks' reference), the evaluation is written without its heatmaps."""
     backend = backend or keras.backend.backend()
-    if backend == "tensorflow":
-        return True
-    print(f"Grad-CAM skipped: it needs the TensorFlow backend, not {backend}.")
-    return False
+    if backend != "tensorflow":
+        print(f"Grad-CAM skipped: it needs the TensorFlow backend, not {backend}.")
+        return False
+    from .explain import DEFAULT_LAYER  # imports TensorFlow, which a JAX machine lacks
+
+    if DEFAULT_LAYER not in {layer.name for layer in model.layers}:
+        print(f"Grad-CAM skipped: model {model.name!r} has no layer {DEFAULT_LAYER!r} (not a FERNet).")
+        return False
+    return True
 
 
 def grad_cam_figure(model, images, evaluation, title, per_class=3):

@@ -10,6 +10,7 @@ from a saved model's weights instead of random ones.
 """
 
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import keras
@@ -50,12 +51,14 @@ class TrainResult:
         return self.output_dir / BEST_MODEL
 
 
-def train(config, data=None, resume=True, verbose="auto"):
+def train(config, data=None, resume=True, verbose="auto", build_network=None):
     """Train (or resume) the run described by ``config``; returns where it ended.
 
     ``data`` is an already loaded :class:`FER2013`; by default ``config.data`` is loaded.
     With ``resume=False`` an existing run in ``config.output_dir`` is an error, never
-    silently overwritten.
+    silently overwritten. ``build_network(name=...)`` trains another network than FERNet with
+    the same recipe, so that architectures can be compared on equal terms (the benchmarks
+    train the original project's this way); it takes raw pixels and ignores ``config.model``.
     """
     output_dir = Path(config.output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -68,7 +71,7 @@ def train(config, data=None, resume=True, verbose="auto"):
         print(f"{output_dir} holds a finished run ({state.epochs_done} epochs); nothing to train.")
         return _result(output_dir, state)
     keras.utils.set_random_seed(config.seed + state.epochs_done)
-    trainer = _load_or_build_trainer(config, output_dir, state, steps_per_epoch)
+    trainer = _load_or_build_trainer(config, output_dir, state, steps_per_epoch, build_network)
     callbacks = _callbacks(config, output_dir, trainer, state)
     validation = (_as_float(val_split.images), keras.utils.to_categorical(val_split.labels, NUM_CLASSES))
     weights = class_weights(train_split.labels, config.class_weighting)
@@ -135,13 +138,13 @@ def _epoch_seed(config, epoch):
     return int(np.random.default_rng((config.seed, epoch, 1)).integers(2**31 - 1))
 
 
-def _load_or_build_trainer(config, output_dir, state, steps_per_epoch):
+def _load_or_build_trainer(config, output_dir, state, steps_per_epoch, build_network):
     """The checkpointed trainer of a run being resumed, or a new one (warm-started if asked)."""
     if state.epochs_done:
         print(f"Resuming {output_dir} after epoch {state.epochs_done} of {config.epochs}.")
         drop_unsaved_epochs(output_dir, state.epochs_done)
         return load_trainer(output_dir / LAST_CHECKPOINT)
-    trainer = build_trainer(config, steps_per_epoch)
+    trainer = build_trainer(config, steps_per_epoch, build_network)
     if config.init_from:
         warm_start(trainer.get_layer(NETWORK_NAME), config.init_from)
     config.save(output_dir / CONFIG)
@@ -169,15 +172,16 @@ class EndFitAfterOneEpoch(keras.callbacks.Callback):
         self.model.stop_training = True
 
 
-def build_trainer(config, steps_per_epoch):
+def build_trainer(config, steps_per_epoch, build_network=None):
     """Augmentation + network, compiled with the recipe's optimizer and loss."""
+    build_network = build_network or partial(build_fernet, config.model)
     trainer = keras.Sequential(
         [
             keras.Input((IMAGE_SIZE, IMAGE_SIZE, 1), name="pixels"),
             build_augmenter(
                 NO_AUGMENTATION if _augments_before_fit(config) else config.augment, seed=config.seed
             ),
-            build_fernet(config.model, name=NETWORK_NAME),
+            build_network(name=NETWORK_NAME),
         ],
         name="trainer",
     )

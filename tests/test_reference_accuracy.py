@@ -1,0 +1,32 @@
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from fercnn.checkpoints import CONFIG
+from fercnn.config import TrainConfig
+from fercnn.loading import load_fer2013
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import reference_accuracy  # noqa: E402
+
+
+def test_the_reference_trains_with_fernets_first_cycle_settings(tmp_path):
+    config = reference_accuracy.reference_config("data.csv", tmp_path / "reference")
+    first_cycle = TrainConfig.load(reference_accuracy.FIRST_CYCLE / CONFIG)
+    where = {"data": "", "output_dir": ""}
+    assert config.to_dict() | where == first_cycle.to_dict() | where
+    quick = reference_accuracy.reference_config("data.csv", tmp_path, epochs=1)
+    assert (quick.epochs, quick.patience) == (1, 1)
+
+
+def test_the_reference_trains_evaluates_and_is_compared(learnable_csv, tmp_path, capsys):
+    config = reference_accuracy.reference_config(learnable_csv, tmp_path / "reference", epochs=1)
+    config = replace(config, batch_size=32)
+    reference_accuracy.train_reference(config, load_fer2013(learnable_csv))
+
+    assert "Grad-CAM skipped" in capsys.readouterr().out  # the reference has no FERNet head
+    assert (tmp_path / "reference" / "confusion_matrix_validation.png").is_file()
+    note = tmp_path / "reference" / reference_accuracy.ARCHITECTURE_NOTE
+    assert "build_reference_model" in note.read_text()
+    rows = reference_accuracy.comparison_rows({"reference": tmp_path / "reference"})
+    assert rows[0].startswith("| reference | 1,660,103 | 1 | 1 |")
