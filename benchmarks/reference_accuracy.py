@@ -21,13 +21,11 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import keras  # noqa: E402
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reference_model import build_reference_model  # noqa: E402
 from shared_data import add_data_argument  # noqa: E402
 
-from fercnn.checkpoints import BEST_MODEL, CONFIG  # noqa: E402
+from fercnn.checkpoints import CONFIG  # noqa: E402
 from fercnn.config import TrainConfig  # noqa: E402
 from fercnn.loading import load_fer2013  # noqa: E402
 from fercnn.reporting import write_evaluation, write_training_curves  # noqa: E402
@@ -63,11 +61,11 @@ def comparison_rows(runs):
     """One table row per (name, output folder): parameters and PublicTest figures."""
     rows = []
     for name, folder in runs.items():
-        validation = json.loads((folder / "metrics.json").read_text())["splits"]["validation"]
+        metrics = json.loads((folder / "metrics.json").read_text())
+        validation = metrics["splits"]["validation"]
         state = json.loads((folder / "train_state.json").read_text())
-        parameters = keras.models.load_model(folder / BEST_MODEL, compile=False).count_params()
         rows.append(
-            f"| {name} | {parameters:,} | {state['epochs_done']} | {state['best_epoch']} "
+            f"| {name} | {metrics['parameters']:,} | {state['epochs_done']} | {state['best_epoch']} "
             f"| {validation['accuracy']:.2%} | {validation['macro_f1']:.4f} "
             f"| {validation['accuracy_flip_tta']:.2%} |"
         )
