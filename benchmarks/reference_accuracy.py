@@ -25,8 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reference_model import build_reference_model  # noqa: E402
 from shared_data import add_data_argument  # noqa: E402
 
-from fercnn.checkpoints import CONFIG  # noqa: E402
+from fercnn.checkpoints import CONFIG, STATE  # noqa: E402
 from fercnn.config import TrainConfig  # noqa: E402
+from fercnn.evaluate import METRICS_FILE  # noqa: E402
 from fercnn.loading import load_fer2013  # noqa: E402
 from fercnn.reporting import write_evaluation, write_training_curves  # noqa: E402
 from fercnn.train import train  # noqa: E402
@@ -61,9 +62,9 @@ def comparison_rows(runs):
     """One table row per (name, output folder): parameters and PublicTest figures."""
     rows = []
     for name, folder in runs.items():
-        metrics = json.loads((folder / "metrics.json").read_text())
+        metrics = json.loads((folder / METRICS_FILE).read_text())
         validation = metrics["splits"]["validation"]
-        state = json.loads((folder / "train_state.json").read_text())
+        state = json.loads((folder / STATE).read_text())
         rows.append(
             f"| {name} | {metrics['parameters']:,} | {state['epochs_done']} | {state['best_epoch']} "
             f"| {validation['accuracy']:.2%} | {validation['macro_f1']:.4f} "
