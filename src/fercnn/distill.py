@@ -4,7 +4,7 @@ The mean of several FER2013 models scores above each of them (five hybrid models
 ``models/``: 71.11% on PublicTest against 70.02% for the best of them;
 ``benchmarks/ensemble_gain.py``), but it costs as many forward passes as it has members. The
 shipped model is those five distilled into the best of them, on the mixed faces, in two
-cycles (70.94%; see the model card).
+cycles, then with three wider models added as teachers in a third (71.08%; see the model card).
 Distillation keeps one model: each training face's target becomes a blend of its one-hot label
 and the teachers' probabilities, which also say how much a face looks like the other emotions
 (a fearful face that reads half surprised).
