@@ -18,7 +18,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-from shared_data import add_data_argument  # noqa: E402
+from data_argument import add_data_argument  # noqa: E402
 
 from fercnn.augment import augment_arrays  # noqa: E402
 from fercnn.config import TrainConfig  # noqa: E402

@@ -19,7 +19,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-from shared_data import add_data_argument  # noqa: E402
+from data_argument import add_data_argument  # noqa: E402
 
 from fercnn.augment import AugmentConfig, build_augmenter  # noqa: E402
 from fercnn.evaluate import predict_probabilities  # noqa: E402

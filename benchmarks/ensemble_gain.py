@@ -14,7 +14,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
-from shared_data import add_data_argument  # noqa: E402
+from data_argument import add_data_argument  # noqa: E402
 
 from fercnn.evaluate import SplitEvaluation, evaluate_split  # noqa: E402
 from fercnn.loading import load_fer2013  # noqa: E402

@@ -3,7 +3,7 @@
     python benchmarks/export_speed.py [--model models/fernet_fer2013.keras] [--data PATH]
 
 Exports the model (float32 and int8) into a temporary folder, then measures all three in one
-run. Accuracy needs the data (default: the ../shared copy beside the checkout, else data/).
+run. Accuracy needs the data (default: ``$FER2013_CSV``, else data/).
 """
 
 import argparse
@@ -16,12 +16,13 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
-from shared_data import add_data_argument  # noqa: E402
+from data_argument import add_data_argument  # noqa: E402
 
 from fercnn.export import accuracy_by_model, export_tflite  # noqa: E402
 from fercnn.litert import TFLiteClassifier  # noqa: E402
 from fercnn.loading import load_fer2013  # noqa: E402
-from fercnn.predict import SHIPPED_MODEL, load_classifier  # noqa: E402
+from fercnn.predict import load_classifier  # noqa: E402
+from fercnn.shipped import shipped_model  # noqa: E402
 
 
 def latency_ms(classify, face, repeats=200):
@@ -44,7 +45,7 @@ def throughput(classify, faces, batch_size=256):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, default=SHIPPED_MODEL)
+    parser.add_argument("--model", type=Path, default=shipped_model())
     add_data_argument(parser, rows="the Training (int8 calibration) and PublicTest rows")
     args = parser.parse_args()
     data = load_fer2013(args.data)

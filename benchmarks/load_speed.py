@@ -1,6 +1,6 @@
 """Time and peak memory of loading the full FER2013 CSV (35,887 rows in the original).
 
-Uses the real file when it is beside the checkout (../shared) or given with --csv; otherwise
+Uses the real file where ``$FER2013_CSV`` names it or ``--csv`` gives it; otherwise
 writes a synthetic CSV of the same size first, so the figure can be reproduced anywhere.
 
     python benchmarks/load_speed.py [--csv PATH]
@@ -8,6 +8,7 @@ writes a synthetic CSV of the same size first, so the figure can be reproduced a
 
 import argparse
 import gzip
+import os
 import resource
 import tempfile
 import time
@@ -17,7 +18,7 @@ import numpy as np
 
 from fercnn.loading import load_fer2013
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "fer2013" / "fer2013.csv.gz"
+REAL = os.environ.get("FER2013_CSV")
 ROWS = 35_887
 
 
@@ -36,10 +37,10 @@ def synthetic_csv(folder):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--csv", type=Path, help="a FER2013 CSV (default: ../shared copy, else synthetic)")
+    parser.add_argument("--csv", type=Path, help="a FER2013 CSV (default: $FER2013_CSV, else synthetic)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        path = args.csv or (REAL if REAL.exists() else synthetic_csv(folder))
+        path = args.csv or REAL or synthetic_csv(folder)
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         start = time.perf_counter()
         data = load_fer2013(path)

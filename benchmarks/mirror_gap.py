@@ -18,7 +18,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
-from shared_data import add_data_argument  # noqa: E402
+from data_argument import add_data_argument  # noqa: E402
 
 from fercnn.evaluate import evaluate_split  # noqa: E402
 from fercnn.labels import SPLIT_TO_USAGE, SPLITS  # noqa: E402

@@ -22,7 +22,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
-from shared_data import add_data_argument  # noqa: E402
+from data_argument import add_data_argument  # noqa: E402
 
 from fercnn.augment import AugmentConfig  # noqa: E402
 from fercnn.config import TrainConfig  # noqa: E402

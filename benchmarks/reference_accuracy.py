@@ -22,8 +22,8 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from data_argument import add_data_argument  # noqa: E402
 from reference_model import build_reference_model  # noqa: E402
-from shared_data import add_data_argument  # noqa: E402
 
 from fercnn.checkpoints import CONFIG, STATE  # noqa: E402
 from fercnn.config import TrainConfig  # noqa: E402

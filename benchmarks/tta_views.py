@@ -18,12 +18,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-from shared_data import add_data_argument  # noqa: E402
+from data_argument import add_data_argument  # noqa: E402
 
 from fercnn.dataset import Split  # noqa: E402
 from fercnn.evaluate import evaluate_split, macro_f1  # noqa: E402
 from fercnn.loading import load_fer2013  # noqa: E402
-from fercnn.predict import SHIPPED_MODEL  # noqa: E402
+from fercnn.shipped import shipped_model  # noqa: E402
 
 SHIFTS = (1, 2, 3)
 
@@ -49,7 +49,7 @@ def view_sets():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("model", nargs="?", type=Path, default=SHIPPED_MODEL, help="a .keras model")
+    parser.add_argument("model", nargs="?", type=Path, default=shipped_model(), help="a .keras model")
     add_data_argument(parser)
     args = parser.parse_args()
     validation = load_fer2013(args.data)["validation"]

@@ -25,7 +25,7 @@ def test_train_writes_model_metrics_and_plots_then_evaluate_reproduces_them(lear
     trained = json.loads((out / "metrics.json").read_text())
     assert "validation (PublicTest)" in capsys.readouterr().out
 
-    assert main(["evaluate", *args]) == 0
+    assert main(["evaluate", *args, "--model", str(out / "fernet_fer2013.keras")]) == 0
     evaluated = json.loads((out / "metrics.json").read_text())
     assert evaluated["splits"]["validation"]["accuracy"] == trained["splits"]["validation"]["accuracy"]
 

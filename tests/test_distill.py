@@ -5,7 +5,7 @@ from dataclasses import replace
 import keras
 import numpy as np
 import pytest
-from conftest import tiny_config, train_until_crash
+from conftest import LEARNED, tiny_config, train_until_crash
 
 from fercnn import distill
 from fercnn import train as train_module
@@ -89,7 +89,7 @@ def test_a_distilled_run_learns_caches_its_teachers_and_resumes(
     monkeypatch.setattr(distill, "teacher_probabilities", no_second_pass)
     result = train(config, verbose=0)
     assert result.state.epochs_done == config.epochs
-    assert result.state.best_val_accuracy >= 0.9
+    assert result.state.best_val_accuracy >= LEARNED
     assert TrainConfig.load(tmp_path / "run" / "config.json") == config
 
 
@@ -124,9 +124,8 @@ def test_mixed_view_teachers_label_each_epochs_blends(
     config = tiny_config(
         learnable_csv, tmp_path / "run", epochs=2, mixup_alpha=0.2, cutmix_alpha=1.0, teachers=(teacher,)
     )
-    result = train(replace(config, teacher_views="mixed"), verbose=0)
+    train(replace(config, teacher_views="mixed"), verbose=0)
 
-    assert result.state.best_val_accuracy >= 0.9
     assert not (tmp_path / "run" / distill.TEACHER_CACHE).exists()
     assert len(epoch_arrays) == len(labelled) == len(fitted) == 2
     for epoch, (images, probs), blend in zip(epoch_arrays, labelled, fitted, strict=True):
@@ -144,9 +143,8 @@ def test_augmented_view_teachers_label_the_very_faces_the_student_fits(
     augmented = recorded(monkeypatch, train_module, "augment_arrays", lambda _, faces: faces)
     fitted = recorded(monkeypatch, keras.Model, "fit", lambda args, _: args[:2])  # (trainer, x)
     config = tiny_config(learnable_csv, tmp_path / "run", epochs=2, mixup_alpha=0.2, teachers=(teacher,))
-    result = train(replace(config, teacher_views="augmented"), verbose=0)
+    train(replace(config, teacher_views="augmented"), verbose=0)
 
-    assert result.state.best_val_accuracy >= 0.9
     assert len(epoch_arrays) == len(augmented) == len(labelled) == len(fitted) == 2
     for epoch, faces, seen, (trainer, x) in zip(epoch_arrays, augmented, labelled, fitted, strict=True):
         assert seen is faces and x is faces  # teachers and student see the same warped blends

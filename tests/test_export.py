@@ -47,7 +47,11 @@ def test_predict_runs_on_a_tflite_model(exported):
 
 def test_export_command_reports_parity(trained_run, learnable_csv, capsys):
     _, run = trained_run
-    assert main(["export", "--data", str(learnable_csv), "--output-dir", str(run.output_dir)]) == 0
+    model = str(run.best_model_path)
+    assert (
+        main(["export", "--data", str(learnable_csv), "--output-dir", str(run.output_dir), "--model", model])
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "tflite int8" in printed and "points vs keras" in printed
     assert (run.output_dir / "fernet_fer2013_int8.tflite").is_file()

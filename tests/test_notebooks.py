@@ -9,23 +9,28 @@ from nbclient import NotebookClient
 
 from fercnn.config import TrainConfig
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
 
 
 def is_parameters_cell(cell):
     return "parameters" in cell.metadata.get("tags", [])
 
 
-def execute(name, parameters):
-    """Run a notebook with a cell after its ``parameters`` cell overriding them (papermill's way)."""
-    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
+def execute(name, parameters, root=ROOT):
+    """Run a notebook of the repository at ``root`` from its notebooks/ folder, as Jupyter
+    would, with a cell after its ``parameters`` cell overriding them (papermill's way)."""
+    notebook = nbformat.read(root / "notebooks" / name, as_version=4)
     index = next(i for i, cell in enumerate(notebook.cells) if is_parameters_cell(cell))
     overrides = "\n".join(f"{key} = {value!r}" for key, value in parameters.items())
     notebook.cells.insert(
         index + 1, nbformat.v4.new_code_cell(overrides, metadata={"tags": ["injected-parameters"]})
     )
     NotebookClient(
-        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+        notebook,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(root / "notebooks")}},
     ).execute()
     return notebook
 

@@ -62,16 +62,23 @@ Splits come from the `Usage` column: Training -> train, PublicTest -> validation
 checkpoint), PrivateTest -> test (never used for any choice). A split your copy lacks is reported and skipped.
 """
 
-LOAD_DATA = """\
+
+def load_data(command):
+    """The data cell: load FER2013, then make this run's folder (a new one under runs/ unless
+    OUTPUT_DIR names one), so that nothing is ever written over the shipped model."""
+    return f"""\
 from fercnn.loading import load_fer2013
+from fercnn.runs import display_path, new_run_dir
 
 if DOWNLOAD_WITH_KAGGLEHUB:
     import kagglehub
 
     DATA_PATH = kagglehub.dataset_download("msambare/fer2013")
 data = load_fer2013(project_path(DATA_PATH))
-output_dir = project_path(OUTPUT_DIR)
-print(f"Loaded {data.source}: splits {', '.join(data.names)}")
+print(f"Loaded {{display_path(data.source)}}: splits {{', '.join(data.names)}}")
+output_dir = project_path(OUTPUT_DIR) if OUTPUT_DIR else new_run_dir("{command}", root=ROOT / "runs")
+output_dir.mkdir(parents=True, exist_ok=True)
+print(f"This run writes into {{display_path(output_dir)}}/")
 data.class_table()
 """
 
@@ -81,13 +88,15 @@ def train_notebook():
         new_markdown_cell(
             f"{badge('train_model.ipynb')}\n\n# Train FERNet on FER2013\n\n"
             "Trains the project's hybrid Fused-MBConv / inverted-residual CNN. Every step is a call into the "
-            "`fercnn` package (the same code as `python -m fercnn train`). Re-running the training cell after "
-            "an interruption (a Colab disconnect) resumes from the last completed epoch."
+            "`fercnn` package (the same code as `python -m fercnn train`). Each run trains into a new folder "
+            "under `runs/train/`; the shipped model in `models/` is never touched. Re-running the training cell "
+            "after an interruption resumes from the last completed epoch; after a restart of the notebook, set "
+            "`OUTPUT_DIR` to the run's folder (printed below) to resume it."
         ),
         new_code_cell(
             "# Parameters (papermill/nbclient can override this cell)\n"
             'DATA_PATH = "data"  # fer2013.csv(.gz), a folder holding it, or the Kaggle train/ test/ folders\n'
-            'OUTPUT_DIR = "models"  # weights, config, history, metrics and plots\n'
+            "OUTPUT_DIR = None  # None: a new folder runs/train/DATE_TIME; an existing run's folder resumes it\n"
             "EPOCHS = 40\n"
             "BATCH_SIZE = 64\n"
             "LEARNING_RATE = 2e-3  # peak of the warm-up + cosine schedule\n"
@@ -106,7 +115,7 @@ def train_notebook():
         ),
         new_code_cell(SETUP),
         new_markdown_cell(DATA_HELP),
-        new_code_cell(LOAD_DATA),
+        new_code_cell(load_data("train")),
         new_markdown_cell(
             "## A look at the data\nClass balance per split, sample faces, and byte-identical faces shared "
             "between splits (leakage that would inflate a test score)."
@@ -164,13 +173,14 @@ def evaluate_notebook():
         new_markdown_cell(
             f"{badge('evaluate_model.ipynb')}\n\n# Evaluate a FERNet model on FER2013\n\n"
             "Scores a saved `.keras` model (by default the one shipped in `models/`) on every FER2013 split "
-            "you have, and shows where it goes wrong. Same code as `python -m fercnn evaluate`."
+            "you have, and shows where it goes wrong. Same code as `python -m fercnn evaluate`. Its metrics, "
+            "reports and figures go to a new folder under `runs/evaluate/`."
         ),
         new_code_cell(
             "# Parameters (papermill/nbclient can override this cell)\n"
-            'MODEL_PATH = "models/fernet_fer2013.keras"\n'
+            "MODEL_PATH = None  # a .keras model; None: the shipped models/fernet_fer2013.keras\n"
             'DATA_PATH = "data"  # fer2013.csv(.gz), a folder holding it, or the Kaggle train/ test/ folders\n'
-            'OUTPUT_DIR = "models"  # where metrics and plots are written\n'
+            "OUTPUT_DIR = None  # None: a new folder runs/evaluate/DATE_TIME\n"
             "BATCH_SIZE = 256\n"
             "PHOTOS = []  # your photos or folders for the last section; empty: a sample portrait\n"
             "USE_CAMERA = False  # Colab only: take the photo with your camera instead\n"
@@ -180,11 +190,13 @@ def evaluate_notebook():
         ),
         new_code_cell(SETUP),
         new_markdown_cell(DATA_HELP),
-        new_code_cell(LOAD_DATA),
+        new_code_cell(load_data("evaluate")),
         new_markdown_cell("## Scores per split"),
         new_code_cell(
-            "from fercnn.reporting import write_evaluation\n\n"
-            "metrics = write_evaluation(project_path(MODEL_PATH), data, output_dir, show=True, batch_size=BATCH_SIZE)"
+            "from fercnn.reporting import write_evaluation\n"
+            "from fercnn.shipped import shipped_model\n\n"
+            "model_path = project_path(MODEL_PATH) if MODEL_PATH else shipped_model()\n"
+            "metrics = write_evaluation(model_path, data, output_dir, show=True, batch_size=BATCH_SIZE)"
         ),
         new_code_cell(
             "for split in metrics['splits']:\n"
@@ -201,26 +213,26 @@ def evaluate_notebook():
         new_markdown_cell("## Training curves (if the model's run history is beside it)"),
         new_code_cell(
             "from fercnn.reporting import write_training_curves\n\n"
-            "if (project_path(MODEL_PATH).parent / 'history.csv').exists():\n"
-            "    write_training_curves(project_path(MODEL_PATH).parent, show=True)\n"
+            "if (model_path.parent / 'history.csv').exists():\n"
+            "    write_training_curves(model_path.parent, output_dir, show=True)\n"
             "else:\n"
             "    print('no history.csv beside the model')"
         ),
         new_markdown_cell(
             "## Your own photos\nFaces are found with OpenCV's Haar cascade, cropped, resized to 48x48 and "
-            "classified; annotated copies go to `predictions/`. Same code as `python -m fercnn predict PATH...`. "
+            "classified; annotated copies go to this run's folder. Same code as `python -m fercnn predict PATH...`. "
             "In Colab, set `USE_CAMERA = True` to take the photo with your camera."
         ),
         new_code_cell(
             "from fercnn.colab import in_colab, take_camera_snapshot\n\n"
             "photos = [project_path(photo) for photo in PHOTOS]\n"
             "if USE_CAMERA and in_colab():\n"
-            "    photos = [take_camera_snapshot(ROOT / 'snapshot.jpg')]"
+            "    photos = [take_camera_snapshot(output_dir / 'snapshot.jpg')]"
         ),
         new_code_cell(
             "from IPython.display import Image, display\n\n"
             "from fercnn.predict import format_table, load_classifier, predict_photos, sample_photo\n\n"
-            "results = predict_photos(photos or [sample_photo()], load_classifier(project_path(MODEL_PATH)), ROOT / 'predictions')\n"
+            "results = predict_photos(photos or [sample_photo()], load_classifier(model_path), output_dir)\n"
             "print(format_table(results))\n"
             "for result in results:\n"
             "    if result.annotated:\n"

@@ -18,6 +18,7 @@ import keras
 import numpy as np
 
 from .evaluate import expected_calibration_error, negative_log_likelihood, predict_probabilities
+from .runs import display_path
 
 HEAD_LAYER = "predictions"  # build_fernet's final Dense(7, softmax)
 CALIBRATION_FILE = "calibration.json"
@@ -89,6 +90,7 @@ def calibrate(model_path, split, output_path, split_name="validation", batch_siz
     )
     output_path.parent.mkdir(parents=True, exist_ok=True)
     model.save(output_path)
-    record = {"model": str(output_path), "calibrated_from": str(model_path)} | asdict(result)
+    record = {"model": str(display_path(output_path)), "calibrated_from": str(display_path(model_path))}
+    record |= asdict(result)
     (output_path.parent / CALIBRATION_FILE).write_text(json.dumps(record, indent=2) + "\n")
     return result

@@ -16,9 +16,9 @@ from .checkpoints import BEST_MODEL  # noqa: E402
 from .config import CLASS_WEIGHTINGS, TEACHER_VIEWS, TrainConfig  # noqa: E402
 from .errors import DatasetFormatError, MissingSplitError  # noqa: E402
 from .labels import SPLIT_TO_USAGE, SPLITS  # noqa: E402
+from .runs import display_path, new_run_dir, same_file  # noqa: E402
 
 DEFAULT_DATA = "data"
-DEFAULT_OUTPUT = "models"
 
 # (flag, TrainConfig section or None, field, type, help)
 TRAIN_FLAGS = (
@@ -69,7 +69,7 @@ def build_parser():
     commands = parser.add_subparsers(dest="command", required=True)
 
     train = commands.add_parser("train", help="train (or resume) a model, then evaluate it and plot")
-    _add_data_output(train)
+    _add_data_output(train, "train", "pass an existing run's folder to resume it")
     train.add_argument("--config", type=Path, help="start from a saved config.json; flags override it")
     defaults = TrainConfig()
     for flag, section, name, kind, text in TRAIN_FLAGS:
@@ -88,8 +88,8 @@ def build_parser():
     train.set_defaults(run=run_train)
 
     evaluate = commands.add_parser("evaluate", help="score a saved model on every split present")
-    _add_data_output(evaluate)
-    evaluate.add_argument("--model", type=Path, help=f"a .keras model (default: OUTPUT_DIR/{BEST_MODEL})")
+    _add_data_output(evaluate, "evaluate")
+    _add_model(evaluate, "a .keras model")
     evaluate.set_defaults(run=run_evaluate)
 
     compare = commands.add_parser(
@@ -110,32 +110,29 @@ def build_parser():
     calibrate = commands.add_parser(
         "calibrate", help="fit a temperature on PublicTest so that the probabilities match the accuracy"
     )
-    _add_data_output(calibrate)
-    calibrate.add_argument(
-        "--model",
-        type=Path,
-        help=f"a .keras model (default: OUTPUT_DIR/{BEST_MODEL}); the calibrated one is saved as "
-        f"OUTPUT_DIR/{BEST_MODEL}, with {CALIBRATION_FILE} beside it",
+    _add_data_output(calibrate, "calibrate")
+    _add_model(
+        calibrate,
+        f"a .keras model; the calibrated copy is saved as OUTPUT_DIR/{BEST_MODEL}, "
+        f"with {CALIBRATION_FILE} beside it",
     )
     calibrate.set_defaults(run=run_calibrate)
 
     inspect = commands.add_parser("inspect", help="class counts, duplicate faces across splits, sample plots")
-    _add_data_output(inspect)
+    _add_data_output(inspect, "inspect")
     inspect.set_defaults(run=run_inspect)
 
     export = commands.add_parser(
         "export", help="TensorFlow Lite float32 and int8 exports, checked on PublicTest"
     )
-    _add_data_output(export)
-    export.add_argument("--model", type=Path, help=f"a .keras model (default: OUTPUT_DIR/{BEST_MODEL})")
+    _add_data_output(export, "export")
+    _add_model(export, "a .keras model")
     export.set_defaults(run=run_export)
 
     predict = commands.add_parser("predict", help="emotions of the faces in photos (default: a sample photo)")
     predict.add_argument("paths", nargs="*", type=Path, help="photos or folders of photos")
-    predict.add_argument("--model", type=Path, help="a .keras or .tflite model (default: the shipped one)")
-    predict.add_argument(
-        "--output-dir", type=Path, default=Path("predictions"), help="annotated copies go here"
-    )
+    _add_model(predict, "a .keras model or a .tflite export")
+    _add_output(predict, "predict", "annotated copies go here")
     predict.add_argument("--json", action="store_true", help="print JSON instead of a table")
     predict.add_argument("--whole-image", action="store_true", help="no face found: classify the whole image")
     predict.add_argument(
@@ -157,13 +154,39 @@ def _add_data(parser):
     )
 
 
-def _add_data_output(parser):
+def _add_data_output(parser, command, resume_help=None):
     _add_data(parser)
+    what = "weights, metrics and plots go" if command == "train" else "its files go"
+    _add_output(parser, command, f"where {what}" + (f"; {resume_help}" if resume_help else ""))
+
+
+def _add_output(parser, command, text):
+    """``--output-dir`` and ``--name``: by default every run writes into a new folder of its own."""
     parser.add_argument(
-        "--output-dir",
-        default=DEFAULT_OUTPUT,
-        help="where weights, metrics and plots go (default %(default)s)",
+        "--output-dir", type=Path, help=f"{text} (default: a new folder runs/{command}/DATE_TIME)"
     )
+    parser.add_argument("--name", help=f"name the new folder runs/{command}/NAME instead of by date and time")
+    parser.set_defaults(command_folder=command)
+
+
+def _add_model(parser, text):
+    parser.add_argument("--model", type=Path, help=f"{text} (default: the shipped model)")
+
+
+def output_dir(args):
+    """The folder a command writes into, created now (so an unwritable place fails before any
+    work): ``--output-dir`` as given, else a new ``runs/<command>/<name or date_time>``."""
+    if args.output_dir is not None:
+        Path(args.output_dir).mkdir(parents=True, exist_ok=True)
+        return Path(args.output_dir)
+    return new_run_dir(args.command_folder, args.name)
+
+
+def model_path(args):
+    """``--model`` where given, else the shipped model; either must exist."""
+    from .shipped import shipped_model
+
+    return _existing_model(args.model or shipped_model())
 
 
 def config_from_args(args):
@@ -181,11 +204,19 @@ def config_from_args(args):
     return replace(
         config,
         data=args.data,
-        output_dir=args.output_dir,
+        output_dir=_train_folder(args),
         model=replace(config.model, **sections["model"]),
         augment=replace(config.augment, **sections["augment"]),
         **top,
     )
+
+
+def _train_folder(args):
+    """``--output-dir`` (a new or an existing run: then it resumes), ``--name`` (runs/train/NAME,
+    resumed likewise), or None: train makes a new dated folder itself."""
+    if args.output_dir is not None:
+        return str(args.output_dir)
+    return str(Path("runs") / "train" / args.name) if args.name else None
 
 
 def run_train(args):
@@ -201,7 +232,7 @@ def run_train(args):
     write_evaluation(result.best_model_path, data, result.output_dir)
     print(
         f"Best PublicTest accuracy {result.state.best_val_accuracy:.4f} at epoch {result.state.best_epoch}; "
-        f"model, metrics and plots in {result.output_dir}/"
+        f"model, metrics and plots in {display_path(result.output_dir)}/"
     )
 
 
@@ -209,8 +240,11 @@ def run_evaluate(args):
     from .loading import load_fer2013
     from .reporting import write_evaluation
 
-    model_path = _existing_model(args.model or Path(args.output_dir) / BEST_MODEL)
-    write_evaluation(model_path, load_fer2013(args.data), args.output_dir)
+    model = model_path(args)
+    data = load_fer2013(args.data)
+    folder = output_dir(args)
+    write_evaluation(model, data, folder)
+    print(f"\nmetrics, reports and plots in {display_path(folder)}/")
 
 
 def run_compare(args):
@@ -240,14 +274,16 @@ def run_calibrate(args):
     from .calibrate import calibrate
     from .loading import load_fer2013
 
-    model_path = _existing_model(args.model or Path(args.output_dir) / BEST_MODEL)
-    output_path = Path(args.output_dir) / BEST_MODEL
-    result = calibrate(model_path, load_fer2013(args.data)["validation"], output_path)
+    model = model_path(args)
+    validation = load_fer2013(args.data)["validation"]
+    output_path = output_dir(args) / BEST_MODEL
+    refuse_overwriting(model, [output_path, output_path.parent / CALIBRATION_FILE])
+    result = calibrate(model, validation, output_path)
     print(f"temperature {result.temperature:.3f}, fitted on PublicTest (validation)\n")
     print(f"{'':<22}{'before':>8}{'after':>8}")
     for name in ("nll", "ece", "mean_top_probability", "accuracy"):
         print(f"{name:<22}{result.before[name]:>8.4f}{result.after[name]:>8.4f}")
-    print(f"\nwrote {output_path} and {output_path.parent / CALIBRATION_FILE}")
+    print(f"\nwrote {display_path(output_path)} and {display_path(output_path.parent / CALIBRATION_FILE)}")
 
 
 def run_inspect(args):
@@ -256,51 +292,58 @@ def run_inspect(args):
     from .reporting import write_data_figures
 
     data = load_fer2013(args.data)
-    print(f"FER2013 from {data.source}\n")
+    folder = output_dir(args)
+    print(f"FER2013 from {display_path(data.source)}\n")
     print(data.class_table().to_string(), "\n")
     print("Byte-identical faces (split_b faces that repeat a split_a face):")
     print(duplicate_table(data).to_string(index=False))
-    write_data_figures(data, args.output_dir)
-    print(f"\nPlots written to {args.output_dir}/")
+    write_data_figures(data, folder)
+    print(f"\nPlots written to {display_path(folder)}/")
 
 
 def run_export(args):
     """Int8 calibration uses training faces; the parity check uses PublicTest, never PrivateTest."""
-    from .export import accuracy_by_model, export_tflite
+    from .export import accuracy_by_model, export_paths, export_tflite
     from .litert import TFLiteClassifier
     from .loading import load_fer2013
     from .predict import load_classifier
 
-    model_path = _existing_model(args.model or Path(args.output_dir) / BEST_MODEL)
+    model = model_path(args)
     data = load_fer2013(args.data)
-    paths = export_tflite(model_path, args.output_dir, data["train"].images)
-    classifiers = {"keras": load_classifier(model_path)}
+    folder = output_dir(args)
+    refuse_overwriting(model, export_paths(model, folder).values())
+    paths = export_tflite(model, folder, data["train"].images)
+    classifiers = {"keras": load_classifier(model)}
     classifiers |= {f"tflite {kind}": TFLiteClassifier(path) for kind, path in paths.items()}
     accuracies = accuracy_by_model(classifiers, data["validation"])
     for name, accuracy in accuracies.items():
         gap = 100 * (accuracy - accuracies["keras"])
         print(f"{name:<15} PublicTest accuracy {accuracy:.4f} ({gap:+.2f} points vs keras)")
-    print("\n".join(f"wrote {path}" for path in paths.values()))
+    print("\n".join(f"wrote {display_path(path)}" for path in paths.values()))
 
 
 def run_predict(args):
     """Exit status 1 when a photo could not be read (after all the others were processed)."""
-    from .predict import (
-        SHIPPED_MODEL,
-        format_json,
-        format_table,
-        load_classifier,
-        predict_photos,
-        sample_photo,
-    )
+    from .predict import format_json, format_table, load_classifier, predict_photos, sample_photo
 
     paths = args.paths or [sample_photo()]
-    classifier = load_classifier(_existing_model(args.model or SHIPPED_MODEL))
-    results = predict_photos(paths, classifier, args.output_dir, args.whole_image, args.min_face)
+    classifier = load_classifier(model_path(args))
+    folder = output_dir(args)
+    results = predict_photos(paths, classifier, folder, args.whole_image, args.min_face)
     print(format_json(results) if args.json else format_table(results))
     if not args.json and any(result.annotated for result in results):
-        print(f"\nAnnotated copies in {args.output_dir}/")
+        print(f"\nAnnotated copies in {display_path(folder)}/")
     return 1 if any(result.error for result in results) else 0
+
+
+def refuse_overwriting(source, outputs):
+    """A command that writes a new model never writes it over the model it reads."""
+    for output in outputs:
+        if Path(output).exists() and same_file(source, output):
+            raise FileExistsError(
+                f"{source} would be overwritten by its own output: "
+                "choose another --output-dir (the default, a new folder under runs/, is always safe)"
+            )
 
 
 def _existing_model(path):

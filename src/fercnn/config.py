@@ -17,8 +17,9 @@ TEACHER_VIEWS = ("clean", "mixed", "augmented")
 
 @dataclass(frozen=True)
 class TrainConfig:
-    data: str = "data/fer2013.csv"
-    output_dir: str = "models"
+    data: str = "data"
+    # None: a new folder under runs/train/, named by the date and time (see fercnn.runs)
+    output_dir: str | None = None
     epochs: int = 40
     batch_size: int = 64
     learning_rate: float = 2e-3

@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score
 
 from .labels import EMOTIONS, NUM_CLASSES, SPLIT_TO_USAGE, SPLITS
+from .runs import display_path
 from .uncertainty import accuracy_interval
 
 METRICS_FILE = "metrics.json"
@@ -130,9 +131,9 @@ def evaluate(model, data, batch_size=256):
 
 def metrics_document(evaluations, model_path, data, parameters):
     return {
-        "model": str(model_path),
+        "model": str(display_path(model_path)),
         "parameters": int(parameters),
-        "data": str(data.source),
+        "data": str(display_path(data.source)),
         "splits": {name: evaluation.summary() for name, evaluation in evaluations.items()},
         "missing_splits": [SPLIT_TO_USAGE[name] for name in SPLITS if name not in data],
     }

@@ -17,19 +17,26 @@ import tensorflow as tf
 REPRESENTATIVE_IMAGES = 500
 
 
+KINDS = ("float32", "int8")
+
+
+def export_paths(model_path, output_dir):
+    """Where :func:`export_tflite` writes each kind: ``<stem>_float32.tflite``, ``<stem>_int8.tflite``."""
+    return {kind: Path(output_dir) / f"{Path(model_path).stem}_{kind}.tflite" for kind in KINDS}
+
+
 def export_tflite(model_path, output_dir, representative_faces):
-    """Write ``<stem>_float32.tflite`` and ``<stem>_int8.tflite``; return their paths by kind."""
-    model_path, output_dir = Path(model_path), Path(output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
+    """Write the float32 and int8 exports of a ``.keras`` model; return their paths by kind."""
+    Path(output_dir).mkdir(parents=True, exist_ok=True)
     model = keras.models.load_model(model_path, compile=False)
-    paths = {}
+    paths = export_paths(model_path, output_dir)
+    configurations = {"float32": _float32, "int8": _full_integer(representative_faces)}
     with tempfile.TemporaryDirectory() as saved_model:
         model.export(saved_model, format="tf_saved_model", verbose=False)
-        for kind, configure in (("float32", _float32), ("int8", _full_integer(representative_faces))):
+        for kind, path in paths.items():
             converter = tf.lite.TFLiteConverter.from_saved_model(saved_model)
-            configure(converter)
-            paths[kind] = output_dir / f"{model_path.stem}_{kind}.tflite"
-            paths[kind].write_bytes(converter.convert())
+            configurations[kind](converter)
+            path.write_bytes(converter.convert())
     return paths
 
 

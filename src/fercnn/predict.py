@@ -10,13 +10,11 @@ from pathlib import Path
 import numpy as np
 
 from .annotate import annotate
-from .checkpoints import BEST_MODEL
 from .errors import PhotoReadError
 from .faces import crop_face, detect_faces, face_detector, whole_image_box
 from .labels import EMOTIONS
 from .photos import PHOTO_SUFFIXES, read_photo
-
-SHIPPED_MODEL = Path(__file__).resolve().parents[2] / "models" / BEST_MODEL
+from .shipped import shipped_model
 
 
 def sample_photo():
@@ -63,11 +61,12 @@ class PhotoResult:
         }
 
 
-def load_classifier(path=SHIPPED_MODEL):
+def load_classifier(path=None):
     """A function from ``(N, 48, 48, 1)`` uint8 faces to ``(N, 7)`` probabilities.
 
-    ``path`` is a ``.keras`` model or a ``.tflite`` export of one.
+    ``path`` is a ``.keras`` model or a ``.tflite`` export of one; by default the shipped model.
     """
+    path = path or shipped_model()
     if Path(path).suffix == ".tflite":
         from .litert import TFLiteClassifier
 

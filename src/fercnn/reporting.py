@@ -84,10 +84,10 @@ def write_data_figures(data, output_dir, show=False):
     _finish(plot_sample_faces(data[first_split]), output_dir / f"sample_faces_{first_split}.png", show)
 
 
-def write_training_curves(output_dir, show=False):
-    output_dir = Path(output_dir)
-    history = pd.read_csv(output_dir / HISTORY)
-    _finish(plot_training_curves(history), output_dir / "training_curves.png", show)
+def write_training_curves(run_dir, output_dir=None, show=False):
+    """Plot the ``history.csv`` of ``run_dir`` into ``output_dir`` (by default the run's own folder)."""
+    history = pd.read_csv(Path(run_dir) / HISTORY)
+    _finish(plot_training_curves(history), Path(output_dir or run_dir) / "training_curves.png", show)
     return history
 
 

@@ -4,8 +4,9 @@ The recipe: AdamW with decoupled weight decay, linear warm-up then cosine decay 
 the optimizer's step count, so a resumed run continues the same curve), label smoothing, and
 the augmentation layers in front of the network; optionally mixup/CutMix (:mod:`fercnn.mixing`),
 a moving average of the weights (:mod:`fercnn.averaging`) and teachers' soft labels
-(:mod:`fercnn.distill`). After every epoch the run is checkpointed; calling ``train`` again with
-the same output folder resumes where it stopped. ``init_from`` starts a new run (a new schedule)
+(:mod:`fercnn.distill`). Each run gets its own folder (by default a new one under
+``runs/train/``); after every epoch it is checkpointed there, and calling ``train`` again with
+that folder as ``output_dir`` resumes where it stopped. ``init_from`` starts a new run (a new schedule)
 from a saved model's weights instead of random ones.
 """
 
@@ -36,6 +37,7 @@ from .labels import IMAGE_SIZE, NUM_CLASSES
 from .loading import load_fer2013
 from .mixing import training_arrays
 from .model import build_fernet
+from .runs import new_run_dir
 
 NETWORK_NAME = "fernet"
 
@@ -55,14 +57,15 @@ def train(config, data=None, resume=True, verbose="auto", build_network=None):
     """Train (or resume) the run described by ``config``; returns where it ended.
 
     ``data`` is an already loaded :class:`FER2013`; by default ``config.data`` is loaded.
-    With ``resume=False`` an existing run in ``config.output_dir`` is an error, never
-    silently overwritten. ``build_network(name=...)`` trains another network than FERNet with
-    the same recipe, so that architectures can be compared on equal terms (the benchmarks
-    train the original project's this way); it takes raw pixels and ignores ``config.model``.
+    ``config.output_dir`` None trains into a new folder under ``runs/train/``; an existing run
+    folder is resumed, or with ``resume=False`` refused, never silently overwritten.
+    ``build_network(name=...)`` trains another network than FERNet with the same recipe, so that
+    architectures can be compared on equal terms (the benchmarks train the original project's
+    this way); it takes raw pixels and ignores ``config.model``.
     """
-    output_dir = Path(config.output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
     data = data if data is not None else load_fer2013(config.data)
+    config = with_run_folder(config)
+    output_dir = Path(config.output_dir)
     train_split, val_split = data["train"], data["validation"]
     steps_per_epoch = int(np.ceil(len(train_split) / config.batch_size))
 
@@ -107,6 +110,17 @@ def train(config, data=None, resume=True, verbose="auto", build_network=None):
         if state.epochs_without_improvement >= config.patience:
             break
     return _result(output_dir, state)
+
+
+def with_run_folder(config):
+    """``config`` with its output folder made: a new one under ``runs/train/`` where it names
+    none, so that no run ever writes into another's folder (or into the shipped ``models/``)."""
+    if config.output_dir is None:
+        folder = new_run_dir("train")
+        print(f"Training into {folder}/ (to resume it later, pass that folder as the output folder)")
+        return replace(config, output_dir=str(folder))
+    Path(config.output_dir).mkdir(parents=True, exist_ok=True)
+    return config
 
 
 def _soft_labels(config, output_dir, train_split):
