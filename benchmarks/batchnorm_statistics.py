@@ -22,10 +22,10 @@ from data_argument import add_data_argument  # noqa: E402
 
 from fercnn.augment import augment_arrays  # noqa: E402
 from fercnn.config import TrainConfig  # noqa: E402
-from fercnn.evaluate import evaluate_split  # noqa: E402
+from fercnn.evaluation import evaluate_split  # noqa: E402
 from fercnn.loading import load_fer2013  # noqa: E402
 from fercnn.mixing import training_arrays  # noqa: E402
-from fercnn.train import class_weights  # noqa: E402
+from fercnn.training import class_weights  # noqa: E402
 
 BATCH = 512
 

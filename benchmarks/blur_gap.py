@@ -22,7 +22,7 @@ import numpy as np  # noqa: E402
 from data_argument import add_data_argument  # noqa: E402
 
 from fercnn.augment import AugmentConfig, build_augmenter  # noqa: E402
-from fercnn.evaluate import predict_probabilities  # noqa: E402
+from fercnn.evaluation import predict_probabilities  # noqa: E402
 from fercnn.loading import load_fer2013  # noqa: E402
 
 NEAR_IDENTITY = AugmentConfig(

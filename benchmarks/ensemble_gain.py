@@ -16,7 +16,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 from data_argument import add_data_argument  # noqa: E402
 
-from fercnn.evaluate import SplitEvaluation, evaluate_split  # noqa: E402
+from fercnn.evaluation import SplitEvaluation, evaluate_split  # noqa: E402
 from fercnn.loading import load_fer2013  # noqa: E402
 
 

@@ -2,10 +2,10 @@
 
 Every run trains the all-MBConv FERNet (the default layout when the table was made) for the
 same short schedule (``--epochs``, one warm-up epoch, cosine to zero) on the Training split from
-the same baseline recipe (``BASELINE``: session 2's starting point) and scores the best epoch
-on PublicTest. Runs are
-checkpointed in ``--output-dir/<name>``: re-running the script resumes an interrupted one and
-skips finished ones, so it can run in the background across sessions.
+the same baseline recipe (``BASELINE``: the recipe before the table's changes) and scores the
+best epoch on PublicTest. Runs are checkpointed in ``--output-dir/<name>``: re-running the
+script resumes an interrupted one and skips finished ones, so it can run in the background
+over several sittings.
 
     python benchmarks/recipe_ablation.py --data PATH [--epochs 4] [--only NAME ...]
 
@@ -26,10 +26,10 @@ from data_argument import add_data_argument  # noqa: E402
 
 from fercnn.augment import AugmentConfig  # noqa: E402
 from fercnn.config import TrainConfig  # noqa: E402
-from fercnn.evaluate import evaluate_split  # noqa: E402
+from fercnn.evaluation import evaluate_split  # noqa: E402
 from fercnn.loading import load_fer2013  # noqa: E402
 from fercnn.model import ModelConfig, Stage  # noqa: E402
-from fercnn.train import train  # noqa: E402
+from fercnn.training import train  # noqa: E402
 
 # The recipe every row starts from: the package defaults before this table, with the settings
 # the table went on to change in those defaults (class weighting, warp probability, the model's

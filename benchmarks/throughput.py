@@ -9,11 +9,11 @@ reference, carries that drift into its ratio. The table gives the medians over t
 the lowest and highest round's ratio.
 
     python benchmarks/throughput.py [--steps 30] [--rounds 5] [--batch-size 64] [--widths 1 1.25]
-        [--depths 1.5] [--configs models/experiments/NAME/config.json ...]
+        [--depths 1.5] [--configs runs/train/NAME/config.json ...]
 
 ``--widths`` adds a FERNet row per channel multiplier, ``--depths`` one per block-repeat
 multiplier, and ``--configs`` a row per saved run's architecture (named after its folder):
-what more capacity costs in speed, against the issue's floor of 5x the reference, measured in
+what more capacity costs in speed, against the reference, measured in
 the same run as the reference.
 """
 

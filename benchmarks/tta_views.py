@@ -21,7 +21,7 @@ import numpy as np  # noqa: E402
 from data_argument import add_data_argument  # noqa: E402
 
 from fercnn.dataset import Split  # noqa: E402
-from fercnn.evaluate import evaluate_split, macro_f1  # noqa: E402
+from fercnn.evaluation import evaluate_split, macro_f1  # noqa: E402
 from fercnn.loading import load_fer2013  # noqa: E402
 from fercnn.shipped import shipped_model  # noqa: E402
 

@@ -14,11 +14,11 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from fercnn import checkpoints  # noqa: E402
-from fercnn import train as train_module  # noqa: E402
+from fercnn import training as train_module  # noqa: E402
 from fercnn.config import TrainConfig  # noqa: E402
 from fercnn.labels import EMOTIONS, IMAGE_SIZE, SPLIT_TO_USAGE  # noqa: E402
 from fercnn.model import ModelConfig  # noqa: E402
-from fercnn.train import train  # noqa: E402
+from fercnn.training import train  # noqa: E402
 
 # The real FER2013 CSV, where the environment names one (CI does when it has the data): a few
 # tests check the loader and the shipped model's figures on it, and skip without it.
@@ -96,7 +96,7 @@ def tiny_config(data, output_dir, **overrides):
 
 
 class Crash(Exception):
-    """Stands for a run killed mid-training: the end of a work session, a lost machine."""
+    """Stands for a run killed mid-training: Ctrl-C, a lost Colab runtime, a power cut."""
 
 
 def train_until_crash(config, monkeypatch, after_epoch):

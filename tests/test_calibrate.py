@@ -9,7 +9,7 @@ from conftest import synthetic_rows, write_csv
 
 from fercnn import calibrate
 from fercnn.cli import main
-from fercnn.evaluate import expected_calibration_error, negative_log_likelihood, predict_probabilities
+from fercnn.evaluation import expected_calibration_error, negative_log_likelihood, predict_probabilities
 from fercnn.loading import load_fer2013
 
 

@@ -8,12 +8,12 @@ import pytest
 from conftest import LEARNED, tiny_config, train_until_crash
 
 from fercnn import distill
-from fercnn import train as train_module
+from fercnn import training as train_module
 from fercnn.cli import build_parser, config_from_args
 from fercnn.config import TrainConfig
-from fercnn.evaluate import evaluate_split
+from fercnn.evaluation import evaluate_split
 from fercnn.loading import load_fer2013
-from fercnn.train import train
+from fercnn.training import train
 
 
 @pytest.fixture(scope="module")

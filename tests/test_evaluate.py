@@ -6,7 +6,7 @@ from PIL import Image
 
 from fercnn import reporting
 from fercnn.dataset import FER2013, Split
-from fercnn.evaluate import SplitEvaluation, format_mirror_gap
+from fercnn.evaluation import SplitEvaluation, format_mirror_gap
 from fercnn.loading import load_fer2013
 from fercnn.reporting import write_evaluation
 
@@ -35,7 +35,7 @@ def test_evaluation_writes_readable_metrics_reports_and_plots(trained_run, learn
 def test_evaluation_on_a_backend_without_tensorflow_leaves_out_only_grad_cam(
     trained_run, learnable_csv, tmp_path, monkeypatch, capsys
 ):
-    """A GPU machine training with JAX has no TensorFlow: its run must still end with metrics
+    """A run on JAX, where TensorFlow may not be installed, must still end with metrics
     and confusion matrices instead of failing on Grad-CAM's TensorFlow gradients."""
     available = reporting.grad_cam_available
     monkeypatch.setattr(reporting, "grad_cam_available", lambda model: available(model, "jax"))

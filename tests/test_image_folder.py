@@ -49,7 +49,7 @@ def test_unreadable_image_is_named(tmp_path):
     write_release(tmp_path, [("train", "im")])
     broken = tmp_path / "train" / "happy" / "broken.jpg"
     broken.write_bytes(b"this is not a jpeg")
-    with pytest.raises(DatasetFormatError, match=r"broken.jpg: unreadable image"):
+    with pytest.raises(DatasetFormatError, match=r"broken.jpg: cannot read this image"):
         load_fer2013(tmp_path)
 
 

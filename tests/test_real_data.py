@@ -7,7 +7,7 @@ import keras
 import pytest
 from conftest import REAL_DATA
 
-from fercnn.evaluate import evaluate_split
+from fercnn.evaluation import evaluate_split
 from fercnn.loading import load_fer2013
 
 MODELS = Path(__file__).resolve().parents[1] / "models"

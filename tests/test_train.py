@@ -6,14 +6,14 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import LEARNED, synthetic_rows, tiny_config, train_until_crash, write_csv
+from conftest import LEARNED, Crash, synthetic_rows, tiny_config, train_until_crash, write_csv
 
 from fercnn import checkpoints
-from fercnn import train as train_module
+from fercnn import training as train_module
 from fercnn.averaging import averaged_weights
 from fercnn.config import TrainConfig
 from fercnn.loading import load_fer2013
-from fercnn.train import build_trainer, class_weights, compiles_train_step, load_trainer, train
+from fercnn.training import build_trainer, class_weights, compiles_train_step, load_trainer, train
 
 
 def test_short_training_learns_a_separable_task_and_saves_everything(learnable_csv, trained_run):
@@ -22,7 +22,7 @@ def test_short_training_learns_a_separable_task_and_saves_everything(learnable_c
     assert result.history["val_accuracy"].max() == pytest.approx(result.state.best_val_accuracy)
     for name in (
         checkpoints.BEST_MODEL,
-        checkpoints.LAST_CHECKPOINT,
+        checkpoints.checkpoint_name(config.epochs),
         checkpoints.CONFIG,
         checkpoints.HISTORY,
     ):
@@ -49,11 +49,42 @@ def test_interrupted_run_resumes_epoch_count_and_schedule(learnable_csv, tmp_pat
     result = train(config, verbose=0)
     assert result.state.epochs_done == 3
     assert result.history["epoch"].tolist() == [0, 1, 2]
-    trainer = keras.models.load_model(tmp_path / "run" / checkpoints.LAST_CHECKPOINT)
+    trainer = keras.models.load_model(tmp_path / "run" / checkpoints.checkpoint_name(3))
+    assert [path.name for path in (tmp_path / "run").glob(checkpoints.CHECKPOINTS)] == [
+        checkpoints.checkpoint_name(3)
+    ]
     steps_per_epoch = int(np.ceil(7 * 24 / config.batch_size))
     assert int(trainer.optimizer.iterations) == 3 * steps_per_epoch
     # cosine decay ends at zero on the last step: the resumed run followed the original schedule
     assert float(trainer.optimizer.learning_rate) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_kill_between_checkpoint_and_state_resumes_on_the_same_schedule(
+    learnable_csv, tmp_path, monkeypatch
+):
+    """Killed after epoch 2's checkpoint was written but before the state recorded it: the
+    state still names epoch 1's checkpoint, which is still there, so the run redoes epoch 2 from
+    it and ends after exactly 3 epochs of optimizer steps."""
+    config = tiny_config(learnable_csv, tmp_path / "run", epochs=3)
+    real_save = checkpoints.TrainState.save
+
+    def save_then_die_at_epoch_2(self, path):
+        if self.epochs_done == 2:
+            raise Crash
+        real_save(self, path)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(checkpoints.TrainState, "save", save_then_die_at_epoch_2)
+        with pytest.raises(Crash):
+            train(config, verbose=0)
+    state = json.loads((tmp_path / "run" / checkpoints.STATE).read_text())
+    assert (state["epochs_done"], state["checkpoint"]) == (1, checkpoints.checkpoint_name(1))
+    assert (tmp_path / "run" / checkpoints.checkpoint_name(1)).is_file()
+
+    result = train(config, verbose=0)
+    assert result.state.epochs_done == 3 and result.history["epoch"].tolist() == [0, 1, 2]
+    trainer = keras.models.load_model(tmp_path / "run" / result.state.checkpoint)
+    assert int(trainer.optimizer.iterations) == 3 * int(np.ceil(7 * 24 / config.batch_size))
 
 
 def test_an_epoch_logged_but_not_saved_is_logged_once_on_resuming(learnable_csv, tmp_path, monkeypatch):
@@ -71,7 +102,7 @@ def test_an_epoch_logged_but_not_saved_is_logged_once_on_resuming(learnable_csv,
 
 def test_finished_run_is_not_retrained(trained_run):
     config, result = trained_run
-    checkpoint = result.output_dir / checkpoints.LAST_CHECKPOINT
+    checkpoint = result.output_dir / result.state.checkpoint
     modified = checkpoint.stat().st_mtime_ns
     assert train(config, verbose=0).history.equals(pd.read_csv(result.output_dir / checkpoints.HISTORY))
     assert checkpoint.stat().st_mtime_ns == modified
@@ -84,9 +115,9 @@ def test_early_stopped_run_is_not_continued(trained_run, tmp_path):
     state = json.loads((stopped / checkpoints.STATE).read_text())
     state |= {"epochs_done": 3, "epochs_without_improvement": config.patience}
     (stopped / checkpoints.STATE).write_text(json.dumps(state))
-    modified = (stopped / checkpoints.LAST_CHECKPOINT).stat().st_mtime_ns
+    modified = (stopped / state["checkpoint"]).stat().st_mtime_ns
     assert train(replace(config, output_dir=str(stopped)), verbose=0).state.epochs_done == 3
-    assert (stopped / checkpoints.LAST_CHECKPOINT).stat().st_mtime_ns == modified
+    assert (stopped / state["checkpoint"]).stat().st_mtime_ns == modified
 
 
 def test_existing_run_is_never_overwritten_or_mixed(trained_run):
@@ -158,7 +189,7 @@ def test_mixing_and_averaging_run_saves_the_validated_average_and_resumes(
     accuracy = validation_accuracy(result.best_model_path, learnable_csv)
     assert accuracy == pytest.approx(result.state.best_val_accuracy, abs=1e-6)
     # the checkpoint keeps the training weights (not the average fit copies over them at its end)
-    trainer = keras.models.load_model(result.output_dir / checkpoints.LAST_CHECKPOINT)
+    trainer = keras.models.load_model(result.output_dir / result.state.checkpoint)
     training_weights = [np.array(v) for v in trainer.trainable_variables]
     with averaged_weights(trainer):
         averaged = [np.array(v) for v in trainer.trainable_variables]

@@ -133,7 +133,7 @@ def train_notebook():
         new_code_cell(
             "from fercnn.augment import AugmentConfig\n"
             "from fercnn.config import TrainConfig\n"
-            "from fercnn.train import train\n\n"
+            "from fercnn.training import train\n\n"
             "config = TrainConfig(\n"
             "    data=str(project_path(DATA_PATH)),\n"
             "    output_dir=str(output_dir),\n"
@@ -209,7 +209,7 @@ def evaluate_notebook():
             "accuracy on the real faces well above the mirrored one is what the pick flattered "
             "(`benchmarks/mirror_gap.py` tests it face by face)."
         ),
-        new_code_cell("from fercnn.evaluate import format_mirror_gap\n\nprint(format_mirror_gap(metrics))"),
+        new_code_cell("from fercnn.evaluation import format_mirror_gap\n\nprint(format_mirror_gap(metrics))"),
         new_markdown_cell("## Training curves (if the model's run history is beside it)"),
         new_code_cell(
             "from fercnn.reporting import write_training_curves\n\n"

@@ -1,7 +1,8 @@
 """Print the results tables of a run folder (default models/) from the files the run wrote.
 
-The README's and the model card's figures are pasted from this output, so every number in them
-traces back to metrics.json / history.csv / train_state.json rather than to a hand copy.
+The README's and the model card's PublicTest and Training figures are pasted from this output,
+so every number in them traces back to metrics.json / history.csv / train_state.json rather than
+to a hand copy (tests/test_model_card.py checks that they still agree).
 
     python tools/model_card.py [models]
 """
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from fercnn.evaluate import format_mirror_gap
+from fercnn.evaluation import format_mirror_gap
 from fercnn.labels import EMOTIONS
 
 
@@ -31,6 +32,15 @@ def results_table(metrics):
     for usage in metrics["missing_splits"]:
         lines.append(f"| {usage} | not in this copy of the data | | | | | |")
     return "\n".join(lines)
+
+
+def headline(split):
+    """One split's figures as the README's headline quotes them."""
+    low, high = split["accuracy_ci95"]
+    return (
+        f"{split['accuracy']:.2%} ({low:.1%} to {high:.1%}), macro-F1 {split['macro_f1']:.4f}; "
+        f"{split['accuracy_flip_tta']:.2%} with flip TTA"
+    )
 
 
 def level_line(val_accuracy):
@@ -69,6 +79,7 @@ def main():
     )
     print(level_line(history["val_accuracy"]), "\n")
     print(results_table(metrics), "\n")
+    print("README headline, PublicTest:", headline(metrics["splits"]["validation"]), "\n")
     print(format_mirror_gap(metrics), "\n")
     print("PublicTest (validation) per class:\n")
     print(per_class_table(metrics["splits"]["validation"]))

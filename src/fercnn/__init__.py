@@ -1,0 +1,48 @@
+"""fercnn: train, evaluate and use FERNet, a small CNN for facial expressions on FER2013.
+
+The data flows through a handful of entry points, the same ones the CLI and notebooks call::
+
+    import fercnn
+
+    data = fercnn.load_fer2013("data")                     # CSV or image folders -> FER2013 splits
+    config = fercnn.TrainConfig(epochs=40)                 # every setting of a run, saved as config.json
+    result = fercnn.train(config, data)                    # a new folder under runs/train/, resumable
+    fercnn.write_evaluation(result.best_model_path, data, result.output_dir)  # metrics and figures
+
+    classify = fercnn.load_classifier()                    # the shipped model (or a .keras/.tflite path)
+    results = fercnn.predict_photos(["me.jpg"], classify)  # faces found, cropped, classified
+
+``fercnn.build_fernet(fercnn.ModelConfig())`` builds the network alone. Names are imported on
+first use, so ``import fercnn`` stays fast and loads Keras only when a model is needed.
+"""
+
+from importlib import import_module
+
+_EXPORTS = {
+    "EMOTIONS": "labels",
+    "FER2013": "dataset",
+    "ModelConfig": "model",
+    "TrainConfig": "config",
+    "build_fernet": "model",
+    "evaluate": "evaluation",
+    "load_classifier": "predict",
+    "load_fer2013": "loading",
+    "new_run_dir": "runs",
+    "predict_photos": "predict",
+    "shipped_model": "shipped",
+    "train": "training",
+    "write_evaluation": "reporting",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'fercnn' has no attribute {name!r}")
+    value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -1,12 +1,12 @@
 """Random rotation, shift and zoom as one affine warp: each training face is resampled once.
 
 Keras' RandomRotation, RandomTranslation and RandomZoom each resample the image with bilinear
-interpolation, so chaining them blurs a 48x48 face three times. A network trained on those
-faces learns blurred faces: the session-1 model scored 64.17% on PublicTest faces put through
-a near-identity copy of that chain against 62.75% on the real, sharp faces
-(``python benchmarks/blur_gap.py``). Composing the three motions into one matrix resamples a
-face once. Even one bilinear warp low-pass filters a face by a random sub-pixel amount, so
-``probability`` also leaves some faces unwarped: the network then trains on sharp faces too.
+interpolation, so chaining them blurs a 48x48 face three times, and a network trained on those
+faces learns blurred faces: it scores higher on faces put through a near-identity copy of the
+chain than on the real, sharp ones (``python benchmarks/blur_gap.py`` measures the gap).
+Composing the three motions into one matrix resamples a face once. Even one bilinear warp
+low-pass filters a face by a random sub-pixel amount, so ``probability`` also leaves some
+faces unwarped: the network then trains on sharp faces too.
 """
 
 import math

@@ -1,10 +1,10 @@
 """Temperature scaling: make a trained model's probabilities mean what they say.
 
 A model can rank the emotions well and still state the wrong confidence. Distillation from
-teachers softened at temperature 2 leaves a student under-confident: the shipped model, before
-calibration, gave its top emotion 0.36 on average on PublicTest while being right 70.7% of the
-time. One temperature T, fitted on the validation split by negative log-likelihood (Guo et al.
-2017, *On Calibration of Modern Neural Networks*), fixes this without moving any prediction:
+teachers softened at temperature 2 leaves a student under-confident: its top probability
+averages far below its accuracy. One temperature T, fitted on the validation split by negative
+log-likelihood (Guo et al. 2017, *On Calibration of Modern Neural Networks*), fixes this
+without moving any prediction:
 dividing every logit of a face by the same T keeps their order. T is folded into the model's
 last dense layer (its kernel and bias divided by T), so the calibrated model is still one plain
 Keras model, and the exports, ``predict`` and the notebooks all see calibrated probabilities.
@@ -17,7 +17,8 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from .evaluate import expected_calibration_error, negative_log_likelihood, predict_probabilities
+from .evaluation import expected_calibration_error, negative_log_likelihood, predict_probabilities
+from .model_files import load_keras_model
 from .runs import display_path
 
 HEAD_LAYER = "predictions"  # build_fernet's final Dense(7, softmax)
@@ -77,7 +78,7 @@ def calibrate(model_path, split, output_path, split_name="validation", batch_siz
     output_path = Path(output_path)
     if output_path.suffix != ".keras":
         raise ValueError(f"output_path {output_path} must end in .keras (Keras' own model format)")
-    model = keras.models.load_model(model_path)
+    model = load_keras_model(model_path, compile=True)
     probabilities = predict_probabilities(model, split.images, batch_size)
     temperature = fit_temperature(probabilities, split.labels)
     fold_temperature(model, temperature)

@@ -2,7 +2,10 @@
 
 Every file is written to a temporary name in the same folder and then renamed over the old
 one: a rename is atomic, so a crash mid-save (a Colab disconnect) leaves the previous best
-model intact instead of a truncated one.
+model intact instead of a truncated one. The resumable checkpoint is written under a new name
+each epoch and ``train_state.json`` names the one it describes; the older checkpoint is deleted
+only after the state is saved. So whatever the moment of a kill, the state and the checkpoint
+it names agree, and a resumed run continues on the same schedule.
 """
 
 import json
@@ -16,7 +19,8 @@ import pandas as pd
 from .averaging import averaged_weights
 
 BEST_MODEL = "fernet_fer2013.keras"
-LAST_CHECKPOINT = "last_checkpoint.keras"
+LAST_CHECKPOINT = "last_checkpoint.keras"  # the name runs saved before checkpoints were numbered
+CHECKPOINTS = "last_checkpoint*.keras"
 STATE = "train_state.json"
 HISTORY = "history.csv"
 CONFIG = "config.json"
@@ -42,7 +46,7 @@ def drop_unsaved_epochs(output_dir, epochs_done):
     """Drop the history rows of epochs after the last checkpoint.
 
     Keras logs an epoch to ``history.csv`` just before :class:`RunCheckpoint` saves it, so a
-    run stopped between the two (a deadline's SIGTERM, a lost session) has logged an epoch that
+    run stopped between the two (a SIGTERM, a lost Colab runtime) has logged an epoch that
     the resumed run trains again: without this, that epoch would appear twice."""
     path = Path(output_dir) / HISTORY
     if not path.is_file():
@@ -53,14 +57,26 @@ def drop_unsaved_epochs(output_dir, epochs_done):
         atomic_write_text(path, saved.to_csv(index=False))
 
 
+def checkpoint_name(epochs_done):
+    return f"last_checkpoint-epoch{epochs_done:04d}.keras"
+
+
+def remove_other_checkpoints(output_dir, keep):
+    """Delete the checkpoints of earlier epochs (or of a kill's unrecorded epoch) but ``keep``."""
+    for path in Path(output_dir).glob(CHECKPOINTS):
+        if path.name != keep:
+            path.unlink(missing_ok=True)
+
+
 @dataclass
 class TrainState:
-    """Where a run stands after its last completed epoch."""
+    """Where a run stands after its last completed epoch, and the checkpoint that holds it."""
 
     epochs_done: int = 0
     best_val_accuracy: float = -1.0
     best_epoch: int = 0
     epochs_without_improvement: int = 0
+    checkpoint: str = LAST_CHECKPOINT
 
     def save(self, path):
         atomic_write_text(path, json.dumps(asdict(self), indent=2) + "\n")
@@ -97,8 +113,10 @@ class RunCheckpoint(keras.callbacks.Callback):
         else:
             state.epochs_without_improvement += 1
         state.epochs_done = epoch + 1
-        atomic_save_model(self.model, self.output_dir / LAST_CHECKPOINT)
+        state.checkpoint = checkpoint_name(state.epochs_done)
+        atomic_save_model(self.model, self.output_dir / state.checkpoint)
         state.save(self.output_dir / STATE)
+        remove_other_checkpoints(self.output_dir, keep=state.checkpoint)
         if state.epochs_without_improvement >= self.patience:
             print(f"Early stopping: no val_accuracy gain for {self.patience} epochs.")
             self.model.stop_training = True

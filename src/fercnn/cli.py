@@ -6,17 +6,19 @@ Each command is a thin wrapper over the package's functions, the same ones the n
 import argparse
 import os
 import sys
+import warnings
 from dataclasses import replace
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out of the output
 
 from .calibrate import CALIBRATION_FILE  # noqa: E402
-from .checkpoints import BEST_MODEL  # noqa: E402
+from .checkpoints import BEST_MODEL, CONFIG  # noqa: E402
 from .config import CLASS_WEIGHTINGS, TEACHER_VIEWS, TrainConfig  # noqa: E402
 from .errors import DatasetFormatError, MissingSplitError  # noqa: E402
 from .labels import SPLIT_TO_USAGE, SPLITS  # noqa: E402
-from .runs import display_path, new_run_dir, same_file  # noqa: E402
+from .model_files import require_model_file  # noqa: E402
+from .runs import display_path, new_run_dir, same_file, writable_folder  # noqa: E402
 
 DEFAULT_DATA = "data"
 
@@ -51,12 +53,22 @@ TRAIN_FLAGS = (
 )
 
 
+# A user's mistake (bad data, a wrong model file, an unwritable folder) is one line, not a traceback.
+USER_ERRORS = (DatasetFormatError, MissingSplitError, ValueError, OSError)
+
+
 def main(argv=None):
+    """Run one command; the exit status is 0 when every input succeeded, 1 when some photo
+    failed, 2 for a user's mistake, 130 when interrupted."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    warnings.formatwarning = lambda message, *_, **__: f"warning: {message}\n"
     try:
         return args.run(args) or 0
-    except (DatasetFormatError, MissingSplitError, FileNotFoundError, FileExistsError, ValueError) as error:
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except USER_ERRORS as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
@@ -177,8 +189,7 @@ def output_dir(args):
     """The folder a command writes into, created now (so an unwritable place fails before any
     work): ``--output-dir`` as given, else a new ``runs/<command>/<name or date_time>``."""
     if args.output_dir is not None:
-        Path(args.output_dir).mkdir(parents=True, exist_ok=True)
-        return Path(args.output_dir)
+        return writable_folder(args.output_dir)
     return new_run_dir(args.command_folder, args.name)
 
 
@@ -186,12 +197,17 @@ def model_path(args):
     """``--model`` where given, else the shipped model; either must exist."""
     from .shipped import shipped_model
 
-    return _existing_model(args.model or shipped_model())
+    return require_model_file(args.model or shipped_model())
 
 
 def config_from_args(args):
-    """Defaults, then a saved config if given, then every flag the user set."""
-    config = TrainConfig.load(args.config) if args.config else TrainConfig()
+    """Defaults (or, resuming a run, that run's own settings), then a saved config if given,
+    then every flag the user set."""
+    resumed = Path(_train_folder(args) or "") / CONFIG
+    if args.config:
+        config = TrainConfig.load(args.config)
+    else:
+        config = TrainConfig.load(resumed) if _train_folder(args) and resumed.is_file() else TrainConfig()
     top, sections = {}, {"model": {}, "augment": {}}
     for flag, section, name, _kind, _text in TRAIN_FLAGS:
         value = getattr(args, flag[2:].replace("-", "_"))
@@ -222,11 +238,20 @@ def _train_folder(args):
 def run_train(args):
     from .loading import load_fer2013
     from .reporting import write_data_figures, write_evaluation, write_training_curves
-    from .train import train
+    from .training import train, with_run_folder
 
     config = config_from_args(args)
     data = load_fer2013(config.data)
-    result = train(config, data, resume=not args.no_resume, verbose=2 if args.quiet else "auto")
+    config = with_run_folder(config)
+    try:
+        result = train(config, data, resume=not args.no_resume, verbose=2 if args.quiet else "auto")
+    except KeyboardInterrupt:
+        print(
+            f"\nInterrupted. {display_path(config.output_dir)}/ keeps every completed epoch; resume with:\n"
+            f"  python -m fercnn train --data {config.data} --output-dir {display_path(config.output_dir)}",
+            file=sys.stderr,
+        )
+        return 130
     write_training_curves(result.output_dir)
     write_data_figures(data, result.output_dir)
     write_evaluation(result.best_model_path, data, result.output_dir)
@@ -249,12 +274,12 @@ def run_evaluate(args):
 
 def run_compare(args):
     """Paired on the same faces, so that the faces both models get right or wrong drop out."""
-    from .evaluate import plain_and_mirrored
+    from .evaluation import plain_and_mirrored
     from .loading import load_fer2013
     from .predict import load_classifier
     from .uncertainty import compare_predictions, format_comparison
 
-    paths = [_existing_model(path) for path in (args.model_a, args.model_b)]
+    paths = [require_model_file(path) for path in (args.model_a, args.model_b)]
     split = load_fer2013(args.data)[args.split]
     predictions = []
     for path in paths:
@@ -330,10 +355,15 @@ def run_predict(args):
     classifier = load_classifier(model_path(args))
     folder = output_dir(args)
     results = predict_photos(paths, classifier, folder, args.whole_image, args.min_face)
+    read = [result for result in results if not result.skipped]
+    if not read:
+        raise FileNotFoundError(
+            f"no photos in {', '.join(map(str, paths))}: give photo files or folders holding them"
+        )
     print(format_json(results) if args.json else format_table(results))
     if not args.json and any(result.annotated for result in results):
         print(f"\nAnnotated copies in {display_path(folder)}/")
-    return 1 if any(result.error for result in results) else 0
+    return 1 if any(result.error for result in read) else 0
 
 
 def refuse_overwriting(source, outputs):
@@ -344,11 +374,3 @@ def refuse_overwriting(source, outputs):
                 f"{source} would be overwritten by its own output: "
                 "choose another --output-dir (the default, a new folder under runs/, is always safe)"
             )
-
-
-def _existing_model(path):
-    if not Path(path).is_file():
-        raise FileNotFoundError(
-            f"model {path} does not exist: train one first (python -m fercnn train) or pass --model PATH"
-        )
-    return path

@@ -102,4 +102,19 @@ class TrainConfig:
 
     @classmethod
     def load(cls, path):
-        return cls.from_dict(json.loads(Path(path).read_text()))
+        """Read a saved ``config.json``; errors name the file and what is wrong with it."""
+        try:
+            values = json.loads(Path(path).read_text())
+        except json.JSONDecodeError as error:
+            raise ValueError(
+                f"{path} is not valid JSON ({error}): pass a config.json that train wrote"
+            ) from None
+        if not isinstance(values, dict):
+            raise ValueError(
+                f"{path} holds a JSON {type(values).__name__}, not an object of settings: "
+                "pass a config.json that train wrote"
+            )
+        try:
+            return cls.from_dict(values)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{path}: {error}") from None

@@ -28,7 +28,12 @@ def read_fer2013_csv(path):
     """Return ``{split: Split}`` for the splits present in the CSV at ``path``."""
     path = Path(path)
     _check_header(path)
-    parsed = [_parse_chunk(chunk, path) for chunk in _read_chunks(path) if not chunk.empty]
+    parsed, next_line = [], 2  # the header is line 1
+    for chunk in _read_chunks(path):
+        lines, next_line = _line_numbers(chunk, next_line)
+        rows = ~_blank(chunk)  # blank lines hold no face: passed over, but still counted as lines
+        if rows.any():
+            parsed.append(_parse_chunk(chunk[rows], path, lines[rows]))
     if not parsed:
         raise DatasetFormatError(f"{path} has a header but no rows")
     images, labels, splits = (np.concatenate(part) for part in zip(*parsed, strict=True))
@@ -49,57 +54,83 @@ def _check_header(path):
     except _READ_ERRORS as error:
         raise DatasetFormatError(f"{path} cannot be read as a FER2013 CSV: {error}") from None
     missing = [column for column in REQUIRED_COLUMNS if column not in columns]
-    if missing:
+    if missing and columns and columns[0].isdigit():
         raise DatasetFormatError(
-            f"{path} lacks column(s) {', '.join(missing)}: found {', '.join(columns)}; "
+            f"{path} has no header: its first line is a row of data. Add the line "
+            f"'{','.join(REQUIRED_COLUMNS)}' at the top of the file"
+        )
+    if missing:
+        found = ", ".join(_shorten(column) for column in columns)
+        raise DatasetFormatError(
+            f"{path} lacks column(s) {', '.join(missing)}: found {found}; "
             f"a FER2013 CSV has the header {','.join(REQUIRED_COLUMNS)}"
         )
+
+
+def _shorten(text, limit=24):
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _read_chunks(path):
     """Yield DataFrames of ``CHUNK_ROWS`` rows, so peak memory stays far below the text's size."""
     try:
-        yield from pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=CHUNK_ROWS)
+        chunks = pd.read_csv(
+            path, dtype=str, keep_default_na=False, chunksize=CHUNK_ROWS, skip_blank_lines=False
+        )
+        for chunk in chunks:
+            chunk.columns = [str(column).strip() for column in chunk.columns]
+            yield chunk
     except _READ_ERRORS as error:
         raise DatasetFormatError(f"{path} cannot be read as a FER2013 CSV: {error}") from None
 
 
-def _parse_chunk(chunk, path):
-    chunk.columns = [str(column).strip() for column in chunk.columns]
-    first_line = int(chunk.index[0]) + 2  # the header is line 1, row 0 is line 2
-    labels = _parse_labels(chunk["emotion"], path, first_line)
-    splits = _parse_usage(chunk["Usage"], path, first_line)
-    images = _parse_pixels(chunk["pixels"], path, first_line)
+def _line_numbers(chunk, first_line):
+    """The line of the file each row starts on, and the line after the chunk: a quoted field
+    that holds a line break spans several lines, which shifts every later row."""
+    breaks = chunk.apply(lambda column: column.str.count("\n")).sum(axis=1).to_numpy()
+    starts = first_line + np.arange(len(chunk)) + np.concatenate([[0], np.cumsum(breaks)[:-1]])
+    return starts, first_line + len(chunk) + int(breaks.sum())
+
+
+def _blank(chunk):
+    fields = chunk[list(REQUIRED_COLUMNS)].apply(lambda column: column.str.strip())
+    return (fields == "").all(axis=1).to_numpy()
+
+
+def _parse_chunk(chunk, path, lines):
+    labels = _parse_labels(chunk["emotion"], path, lines)
+    splits = _parse_usage(chunk["Usage"], path, lines)
+    images = _parse_pixels(chunk["pixels"], path, lines)
     return images, labels, splits
 
 
-def _parse_labels(column, path, first_line):
+def _parse_labels(column, path, lines):
     text = column.str.strip()
     is_integer = text.str.fullmatch(r"[0-9]+")
     codes = pd.to_numeric(text.where(is_integer, "-1")).to_numpy(dtype=np.int64)
     bad = (codes < 0) | (codes >= NUM_CLASSES)
     describe = lambda row: f"emotion {column.iloc[row]!r} is not an integer 0..6"  # noqa: E731
-    _raise_for_rows(path, first_line, bad, describe)
+    _raise_for_rows(path, lines, bad, describe)
     return codes
 
 
-def _parse_usage(column, path, first_line):
+def _parse_usage(column, path, lines):
     usage = column.str.strip()
     bad = ~usage.isin(list(USAGE_TO_SPLIT)).to_numpy()
     describe = lambda row: f"Usage {column.iloc[row]!r} is not one of {', '.join(USAGE_TO_SPLIT)}"  # noqa: E731
-    _raise_for_rows(path, first_line, bad, describe)
+    _raise_for_rows(path, lines, bad, describe)
     return usage.map(USAGE_TO_SPLIT).to_numpy()
 
 
-def _parse_pixels(column, path, first_line):
+def _parse_pixels(column, path, lines):
     text = column.str.strip()
     well_formed = np.array(text.str.count(" ") == PIXELS_PER_IMAGE - 1)
     well_formed &= _only_digits_and_spaces(text)
     describe = lambda row: _describe_pixels(text.iloc[row])  # noqa: E731
-    _raise_for_rows(path, first_line, ~well_formed, describe)
+    _raise_for_rows(path, lines, ~well_formed, describe)
     values = np.fromstring(" ".join(text), dtype=np.int32, sep=" ")
     values = values.reshape(len(text), PIXELS_PER_IMAGE)
-    _raise_for_rows(path, first_line, (values > 255).any(axis=1), describe)
+    _raise_for_rows(path, lines, (values > 255).any(axis=1), describe)
     return values.astype(np.uint8).reshape(-1, IMAGE_SIZE, IMAGE_SIZE, 1)
 
 
@@ -109,8 +140,8 @@ def _only_digits_and_spaces(text):
     Besides stray characters this catches doubled spaces, which numpy would read as one
     separator, shifting every later pixel of the image.
     """
-    joined = "\n".join(text).encode("utf-8")
-    if not joined.translate(None, b"0123456789 \n") and b"  " not in joined:
+    joined = " ".join(text).encode("utf-8")  # a line break inside a field fails the first test
+    if not joined.translate(None, b"0123456789 ") and b"  " not in joined:
         return np.ones(len(text), dtype=bool)
     return np.array([_DIGITS_AND_SPACES.fullmatch(row) is not None for row in text])
 
@@ -126,12 +157,12 @@ def _describe_pixels(row_text):
     return f"has {len(tokens)} pixel values, expected {PIXELS_PER_IMAGE} (48x48)"
 
 
-def _raise_for_rows(path, first_line, bad, describe):
+def _raise_for_rows(path, lines, bad, describe):
     """Raise one error naming the first bad rows by their line in the file."""
     rows = np.flatnonzero(bad)
     if rows.size == 0:
         return
-    lines = [f"  line {first_line + row}: {describe(row)}" for row in rows[:MAX_ROWS_REPORTED]]
-    if rows.size > len(lines):
-        lines.append(f"  ... and {rows.size - len(lines)} more bad row(s) in this block")
-    raise DatasetFormatError(f"{path}: bad row(s); fix or remove them:\n" + "\n".join(lines))
+    reported = [f"  line {lines[row]}: {describe(row)}" for row in rows[:MAX_ROWS_REPORTED]]
+    if rows.size > len(reported):
+        reported.append(f"  ... and {rows.size - len(reported)} more bad row(s) in this block")
+    raise DatasetFormatError(f"{path}: bad row(s); fix or remove them:\n" + "\n".join(reported))

@@ -1,11 +1,8 @@
 """Knowledge distillation: saved models (the teachers) lend the student their soft labels.
 
-The mean of several FER2013 models scores above each of them (five hybrid models kept in
-``models/``: 71.11% on PublicTest against 70.02% for the best of them;
-``benchmarks/ensemble_gain.py``), but it costs as many forward passes as it has members. The
-shipped model is those five distilled into the best of them, on the mixed faces, in two
-cycles, then with three wider models added as teachers in a third (71.08%; see the model card).
-Distillation keeps one model: each training face's target becomes a blend of its one-hot label
+The mean of several FER2013 models scores above each of them (``benchmarks/ensemble_gain.py``
+measures it), but it costs as many forward passes as it has members. Distillation keeps one
+model: each training face's target becomes a blend of its one-hot label
 and the teachers' probabilities, which also say how much a face looks like the other emotions
 (a fearful face that reads half surprised).
 
@@ -18,24 +15,23 @@ The teachers can see three views of the Training faces (``TrainConfig.teacher_vi
 - ``"mixed"``: every epoch they label the same mixup and CutMix blends the student is about to
   fit, so the student matches the teachers on faces neither has seen ("consistent teaching",
   Beyer et al. 2022, *Knowledge distillation: A good teacher is patient and consistent*). It
-  costs each teacher two forward passes over Training per epoch: 22 s for one teacher and 93 s
-  for five on 2 CPU cores (about 3,000 faces/s, measured on 2026-11-26); on an H200 shared by
-  three runs, about 4 s for five teachers together. The flips and warps still run inside
+  costs each teacher two forward passes over Training per epoch, which on a CPU can cost more
+  than the student's own epoch; a GPU makes it cheap. The flips and warps still run inside
   ``fit``, after the teachers have labelled the blend, so a face the student sees shifted
   or rotated carries the label of the unmoved face.
 - ``"augmented"``: the same, but the flips and warps run on the blends before the teachers
   see them (:func:`fercnn.augment.augment_arrays`), and ``fit`` gets those very faces with
-  no augmentation of its own: teacher and student see exactly one face. On the GPU it held
-  a level about 0.1 point above ``"mixed"`` (see the model card).
+  no augmentation of its own: teacher and student see exactly one face. The shipped model's
+  last cycles were trained this way (see the model card).
 """
 
 from pathlib import Path
 
-import keras
 import numpy as np
 
-from .evaluate import predict_plain_and_mirrored
+from .evaluation import predict_plain_and_mirrored
 from .labels import NUM_CLASSES
+from .model_files import load_keras_model
 
 TEACHER_CACHE = "teacher_probabilities.npz"
 
@@ -94,7 +90,4 @@ def distillation_targets(targets, teacher_probs, teacher_weight):
 
 
 def _load_teacher(path):
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"teacher model {path} does not exist: pass saved .keras models")
-    return keras.models.load_model(path)
+    return load_keras_model(path, "teacher model")

@@ -5,7 +5,7 @@ FER2013 is not bundled with this project (its licence forbids redistribution). G
   * Kaggle CSV: https://www.kaggle.com/competitions/challenges-in-representation-learning-facial-expression-recognition-challenge/data
     (fer2013.csv, or fer2013.csv.gz) -> put it at data/fer2013.csv
   * Kaggle image folders: https://www.kaggle.com/datasets/msambare/fer2013
-    (train/<emotion>/*.jpg, test/<emotion>/*.jpg) -> unpack it to data/fer2013/
+    (train/<emotion>/*.jpg, test/<emotion>/*.jpg) -> unpack it into data/ (data/train/, data/test/)
   * With Kaggle credentials: pip install kagglehub, then
     python -c "import kagglehub; print(kagglehub.dataset_download('msambare/fer2013'))"
   * In Colab: copy it to your Google Drive and pass /content/drive/MyDrive/<path>."""
@@ -27,6 +27,10 @@ class MissingSplitError(KeyError):
 
     def __str__(self):
         return str(self.args[0])
+
+
+class OutputFolderError(OSError):
+    """An output folder cannot be made or written to; raised before any work is done."""
 
 
 class PhotoReadError(ValueError):

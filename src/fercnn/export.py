@@ -10,9 +10,10 @@ is TensorFlow's.
 import tempfile
 from pathlib import Path
 
-import keras
 import numpy as np
 import tensorflow as tf
+
+from .model_files import load_keras_model
 
 REPRESENTATIVE_IMAGES = 500
 
@@ -28,7 +29,7 @@ def export_paths(model_path, output_dir):
 def export_tflite(model_path, output_dir, representative_faces):
     """Write the float32 and int8 exports of a ``.keras`` model; return their paths by kind."""
     Path(output_dir).mkdir(parents=True, exist_ok=True)
-    model = keras.models.load_model(model_path, compile=False)
+    model = load_keras_model(model_path)
     paths = export_paths(model_path, output_dir)
     configurations = {"float32": _float32, "int8": _full_integer(representative_faces)}
     with tempfile.TemporaryDirectory() as saved_model:

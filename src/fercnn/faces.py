@@ -50,7 +50,7 @@ def detect_faces(gray, detector=None, min_size=32):
     factor = max(gray.shape) / DETECTION_SIDE
     small = gray
     if factor > 1:
-        size = (round(gray.shape[1] / factor), round(gray.shape[0] / factor))
+        size = (max(1, round(gray.shape[1] / factor)), max(1, round(gray.shape[0] / factor)))
         small = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
     found = detector.detectMultiScale(small, scaleFactor=1.1, minNeighbors=5, minSize=(min_size, min_size))
     boxes = (Box(*map(int, box)).scaled(max(factor, 1.0)) for box in found)

@@ -1,22 +1,24 @@
-"""Read the Kaggle image-folder release of FER2013: ``train/<emotion>/*.jpg``, ``test/<emotion>/*.jpg``.
+"""Read the image-folder layout of FER2013: ``train/<emotion>/*.jpg``, ``test/<emotion>/*.jpg``.
 
-The split is recovered from each file's name where the release kept it (``Training_*``,
-``PublicTest_*``, ``PrivateTest_*``); a file under ``test/`` whose name carries no split counts
-as the test split, one under ``train/`` as training. Images must already be 48x48: resizing
-silently would hide a wrong folder.
+The Kaggle image release merges PublicTest and PrivateTest into ``test/``. The split is
+recovered from each file's name where the release kept it (``Training_*``, ``PublicTest_*``,
+``PrivateTest_*``); otherwise a file counts as the split of its top folder: ``train/`` as
+Training, ``val/`` or ``validation/`` as PublicTest, ``test/`` as PrivateTest. Images may sit in
+sub-folders of a class folder; hidden folders (``.ipynb_checkpoints``) and files are passed
+over. Images must already be 48x48: resizing silently would hide a wrong folder.
 """
 
+import warnings
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
 
 from .dataset import Split
-from .errors import DatasetFormatError
+from .errors import DatasetFormatError, PhotoReadError
 from .labels import EMOTIONS, IMAGE_SIZE, SPLITS, USAGE_TO_SPLIT
+from .photos import PHOTO_SUFFIXES, read_gray
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
-FOLDER_SPLITS = {"train": "train", "test": "test"}
+FOLDER_SPLITS = {"train": "train", "val": "validation", "validation": "validation", "test": "test"}
 
 
 def is_image_folder_release(root):
@@ -42,11 +44,22 @@ def read_image_folders(root):
 def _labelled_files(folder):
     if not folder.is_dir():
         return
-    labelled_dirs = [(_label_of(path), path) for path in folder.iterdir() if path.is_dir()]
-    for label, class_dir in sorted(labelled_dirs):
-        for path in sorted(class_dir.iterdir()):
-            if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES:
-                yield path, label
+    class_dirs = [path for path in folder.iterdir() if path.is_dir() and not _hidden(path.name)]
+    for label, class_dir in sorted((_label_of(path), path) for path in class_dirs):
+        images = sorted(path for path in class_dir.rglob("*") if _is_face_image(path, class_dir))
+        if not images:
+            warnings.warn(f"{class_dir} holds no images: no {EMOTIONS[label]} faces from it", stacklevel=2)
+        for path in images:
+            yield path, label
+
+
+def _is_face_image(path, class_dir):
+    hidden = any(_hidden(part) for part in path.relative_to(class_dir).parts)
+    return path.is_file() and not hidden and path.suffix.lower() in PHOTO_SUFFIXES
+
+
+def _hidden(name):
+    return name.startswith(".")
 
 
 def _label_of(class_dir):
@@ -74,10 +87,9 @@ def _read_images(paths):
 def read_face_image(path):
     """One 48x48 face as a uint8 array; errors name the file and what is wrong with it."""
     try:
-        with Image.open(path) as image:
-            gray = np.asarray(image.convert("L"))
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise DatasetFormatError(f"{path}: unreadable image ({error})") from None
+        gray = read_gray(path)
+    except PhotoReadError as error:
+        raise DatasetFormatError(str(error)) from None
     if gray.shape != (IMAGE_SIZE, IMAGE_SIZE):
         raise DatasetFormatError(
             f"{path}: image is {gray.shape[1]}x{gray.shape[0]}, expected {IMAGE_SIZE}x{IMAGE_SIZE}"

@@ -4,9 +4,9 @@ Prefers the standalone LiteRT runtime (``ai-edge-litert``, what TensorFlow 2.20+
 place of ``tf.lite.Interpreter``) and falls back to TensorFlow's interpreter where it is absent.
 """
 
-from pathlib import Path
-
 import numpy as np
+
+from .model_files import ModelFileError, check_signature, first_line, require_model_file
 
 
 def _interpreter_class():
@@ -22,11 +22,20 @@ def _interpreter_class():
 class TFLiteClassifier:
     """Call with ``(N, 48, 48, 1)`` uint8 faces; returns ``(N, 7)`` float probabilities."""
 
+    parameters = None  # not recorded in the flatbuffer in a form worth reporting
+
     def __init__(self, path, threads=None):
-        self.path = Path(path)
-        self.interpreter = _interpreter_class()(model_path=str(path), num_threads=threads)
+        self.path = require_model_file(path, "TFLite model")
+        try:
+            self.interpreter = _interpreter_class()(model_path=str(path), num_threads=threads)
+        except (ValueError, RuntimeError) as error:
+            raise ModelFileError(
+                f"TFLite model {path} cannot be read: {first_line(error)}; export it again "
+                "(python -m fercnn export)"
+            ) from None
         self.input = self.interpreter.get_input_details()[0]
         self.output = self.interpreter.get_output_details()[0]
+        check_signature(path, tuple(self.input["shape"]), tuple(self.output["shape"]), "TFLite model")
         self._batch = None
 
     def __call__(self, faces):

@@ -16,7 +16,7 @@ activations and their BatchNorms, not by parameter count (see benchmarks/through
 depthwise conv on a 4x-expanded activation costs more time than a dense 3x3 conv on the narrow
 input. So the early stages are EfficientNetV2's Fused-MBConv blocks (here with expansion 1:
 one dense 3x3 conv and a residual), which buy twice the parameters of an all-MBConv layout
-for 0 to 13% more training time, and only the last stage keeps the depthwise inverted
+for little more training time, and only the last stage keeps the depthwise inverted
 residual.
 
 An inverted residual (MBConv) block expands channels ``t`` times with a 1x1 conv, filters each

@@ -6,13 +6,21 @@ so face detection always sees an upright 8-bit image of bounded size.
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .errors import PhotoReadError
 
-PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif", ".tif", ".tiff")
+# What a folder search counts as a photo: the still-image formats cameras, phones, scanners and
+# the web produce. HEIC needs the pillow-heif plugin; without it the photo is reported, not skipped.
+PHOTO_SUFFIXES = frozenset(
+    {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".apng", ".bmp", ".dib", ".gif", ".webp", ".tif", ".tiff"}
+    | {".avif", ".avifs", ".heic", ".heif", ".jp2", ".j2k", ".jpx", ".pgm", ".ppm", ".pbm", ".pnm"}
+    | {".qoi", ".tga", ".ico"}
+)
+NEEDS_PLUGIN = {".heic": "pillow-heif", ".heif": "pillow-heif"}
 MAX_SIDE = 2048  # larger photos are downscaled: faces stay far above 48x48, detection stays fast
 
 
@@ -28,20 +36,42 @@ class Photo:
 
 
 def read_photo(path, max_side=MAX_SIDE):
-    try:
-        with Image.open(path) as image:
-            original_size = max(image.size)
-            image.draft("RGB", (max_side, max_side))  # JPEG decoders can downscale while decoding
-            upright = ImageOps.exif_transpose(image)
-            rgb = _to_rgb(upright)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        raise PhotoReadError(f"{path}: cannot read this image ({error})") from None
+    """An upright 8-bit photo at most ``max_side`` pixels on its long side."""
+    with open_image(path) as image:
+        original_size = max(image.size)
+        image.draft("RGB", (max_side, max_side))  # JPEG decoders can downscale while decoding
+        rgb = read_rgb(image, path)
     if max(rgb.size) > max_side:
         rgb.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     return Photo(np.asarray(rgb), original_size / max(rgb.size))
 
 
-def _to_rgb(image):
+def read_gray(path):
+    """Any image file as an upright 8-bit grayscale array, 16-bit and alpha images included:
+    the one reader behind both photos and the image-folder layout of FER2013."""
+    with open_image(path) as image:
+        return np.asarray(read_rgb(image, path).convert("L"))
+
+
+def open_image(path):
+    """``PIL.Image.open`` with errors that name the file and, for HEIC, the plugin it needs."""
+    try:
+        return Image.open(path)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        plugin = NEEDS_PLUGIN.get(Path(path).suffix.lower())
+        advice = f"; install {plugin} (pip install {plugin}) to read it" if plugin else ""
+        raise PhotoReadError(f"{path}: cannot read this image ({error}){advice}") from None
+
+
+def read_rgb(image, path):
+    """An opened image decoded, turned upright and converted to 8-bit RGB."""
+    try:
+        return to_rgb(ImageOps.exif_transpose(image))
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise PhotoReadError(f"{path}: cannot read this image ({error})") from None
+
+
+def to_rgb(image):
     if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         values = np.asarray(image, dtype=np.float64)
         top = 65535.0 if image.mode != "F" and values.max() > 255 else max(values.max(), 1.0)

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from .checkpoints import HISTORY
-from .evaluate import evaluate, format_summary, metrics_document, save_metrics
+from .evaluation import evaluate, format_summary, metrics_document, save_metrics
 from .labels import SPLIT_TO_USAGE
 from .plots import (
     plot_class_distribution,
@@ -20,17 +20,19 @@ from .plots import (
     plot_training_curves,
     save_figure,
 )
+from .predict import load_classifier
 
 
 def write_evaluation(model_path, data, output_dir, show=False, batch_size=256):
     """Evaluate the saved model on every split in ``data``; write metrics, reports and plots
     (confusion matrices, and Grad-CAM heatmaps on every split but train)."""
     output_dir = Path(output_dir)
-    model = keras.models.load_model(model_path, compile=False)
-    evaluations = evaluate(model, data, batch_size)
-    document = metrics_document(evaluations, model_path, data, model.count_params())
+    classifier = load_classifier(model_path)
+    evaluations = evaluate(classifier, data, batch_size)
+    document = metrics_document(evaluations, model_path, data, classifier.parameters)
     save_metrics(document, evaluations, output_dir)
-    with_grad_cam = grad_cam_available(model)
+    model = getattr(classifier, "model", None)  # Grad-CAM needs the Keras model, not an export
+    with_grad_cam = model is not None and grad_cam_available(model)
     for name, evaluation in evaluations.items():
         title = f"{name} ({SPLIT_TO_USAGE[name]})"
         confusion = plot_confusion_matrices(evaluation.confusion(), title)
@@ -47,13 +49,13 @@ def write_evaluation(model_path, data, output_dir, show=False, batch_size=256):
 
 def grad_cam_available(model, backend=None):
     """Grad-CAM takes gradients with TensorFlow, at FERNet's last activation; on another
-    backend (JAX on a GPU machine without TensorFlow), or for another architecture (the
+    backend (JAX on a GPU without TensorFlow installed), or for another architecture (the
     benchmarks' reference), the evaluation is written without its heatmaps."""
     backend = backend or keras.backend.backend()
     if backend != "tensorflow":
         print(f"Grad-CAM skipped: it needs the TensorFlow backend, not {backend}.")
         return False
-    from .explain import DEFAULT_LAYER  # imports TensorFlow, which a JAX machine lacks
+    from .explain import DEFAULT_LAYER  # imports TensorFlow, which a JAX-only install lacks
 
     if DEFAULT_LAYER not in {layer.name for layer in model.layers}:
         print(f"Grad-CAM skipped: model {model.name!r} has no layer {DEFAULT_LAYER!r} (not a FERNet).")

@@ -5,8 +5,11 @@ the layout that detection toolkits made familiar: every run a user starts lands 
 git-ignored folder, two runs never collide, and ``models/`` changes only when a user names it.
 """
 
+import tempfile
 from datetime import datetime
 from pathlib import Path
+
+from .errors import OutputFolderError
 
 RUNS_ROOT = Path("runs")
 
@@ -18,7 +21,7 @@ def new_run_dir(command, name=None, root=RUNS_ROOT):
     runs started in the same second (or given the same name) still get folders of their own.
     """
     base = Path(root) / command / (name or datetime.now().strftime("%Y-%m-%d_%H-%M-%S"))
-    base.parent.mkdir(parents=True, exist_ok=True)
+    writable_folder(base.parent, f"the runs folder {root}")
     for attempt in range(1, 1000):
         folder = base if attempt == 1 else base.with_name(f"{base.name}-{attempt}")
         try:
@@ -26,12 +29,29 @@ def new_run_dir(command, name=None, root=RUNS_ROOT):
         except FileExistsError:
             continue
         return folder
-    raise FileExistsError(f"{base}: 999 runs of this name exist already; pass another --name")
+    raise OutputFolderError(f"{base}: 999 runs of this name exist already; pass another --name")
+
+
+def writable_folder(path, what="--output-dir"):
+    """Make ``path`` if needed and check that a file can be written there, so that a run stops
+    at once, before any work, rather than losing it at the first save."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise OutputFolderError(f"{what} {path} is a file, not a folder: name a folder to write into")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as error:
+        raise OutputFolderError(
+            f"cannot write into {what} {path} ({error.strerror or error}): choose a folder you can write to"
+        ) from None
+    return path
 
 
 def display_path(path):
     """``path`` relative to the working folder when it lies inside it: what a user typed, and
-    what records and notebook outputs show, rather than the absolute path of one machine."""
+    what records and notebook outputs show, rather than an absolute path that only one computer has."""
     path = Path(path)
     try:
         return path.resolve().relative_to(Path.cwd().resolve())

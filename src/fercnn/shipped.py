@@ -12,7 +12,7 @@ from .checkpoints import BEST_MODEL
 
 PACKAGE = Path(__file__).resolve().parent
 CANDIDATE_FOLDERS = (
-    PACKAGE / "_models",  # installed from a wheel: models/ packed into the package
+    PACKAGE / "_models",  # installed from a wheel: models/ copied into the package
     PACKAGE.parents[1] / "models",  # a checkout, or an editable install of one
 )
 

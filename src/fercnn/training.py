@@ -1,0 +1,311 @@
+"""Train FERNet on FER2013's Training split, choosing the checkpoint on PublicTest only.
+
+The recipe: AdamW with decoupled weight decay, linear warm-up then cosine decay (a function of
+the optimizer's step count, so a resumed run continues the same curve), label smoothing, and
+the augmentation layers in front of the network; optionally mixup/CutMix (:mod:`fercnn.mixing`),
+a moving average of the weights (:mod:`fercnn.averaging`) and teachers' soft labels
+(:mod:`fercnn.distill`). Each run gets its own folder (by default a new one under
+``runs/train/``); after every epoch it is checkpointed there, and calling ``train`` again with
+that folder as ``output_dir`` resumes where it stopped. ``init_from`` starts a new run (a new schedule)
+from a saved model's weights instead of random ones.
+"""
+
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+
+import keras
+import numpy as np
+import pandas as pd
+from sklearn.utils.class_weight import compute_class_weight
+
+from .augment import NO_AUGMENTATION, augment_arrays, build_augmenter
+from .averaging import KeepTrainingWeights
+from .checkpoints import (
+    BEST_MODEL,
+    CONFIG,
+    HISTORY,
+    STATE,
+    RunCheckpoint,
+    TrainState,
+    drop_unsaved_epochs,
+    remove_other_checkpoints,
+)
+from .config import TrainConfig
+from .distill import Teachers, cached_teacher_probabilities, distillation_targets
+from .errors import MissingSplitError
+from .labels import IMAGE_SIZE, NUM_CLASSES
+from .loading import load_fer2013
+from .mixing import training_arrays
+from .model import build_fernet
+from .model_files import load_keras_model
+from .runs import new_run_dir, writable_folder
+
+NETWORK_NAME = "fernet"
+
+
+@dataclass
+class TrainResult:
+    output_dir: Path
+    state: TrainState
+    history: pd.DataFrame
+
+    @property
+    def best_model_path(self):
+        return self.output_dir / BEST_MODEL
+
+
+def train(config, data=None, resume=True, verbose="auto", build_network=None):
+    """Train (or resume) the run described by ``config``; returns where it ended.
+
+    ``data`` is an already loaded :class:`FER2013`; by default ``config.data`` is loaded.
+    ``config.output_dir`` None trains into a new folder under ``runs/train/``; an existing run
+    folder is resumed, or with ``resume=False`` refused, never silently overwritten.
+    ``build_network(name=...)`` trains another network than FERNet with the same recipe, so that
+    architectures can be compared on equal terms (the benchmarks train the original project's
+    this way); it takes raw pixels and ignores ``config.model``.
+    """
+    data = data if data is not None else load_fer2013(config.data)
+    _require_training_splits(data)
+    config = with_run_folder(config)
+    output_dir = Path(config.output_dir)
+    train_split, val_split = data["train"], data["validation"]
+    steps_per_epoch = int(np.ceil(len(train_split) / config.batch_size))
+
+    state = _existing_state(output_dir, config, resume)
+    if state.epochs_done >= config.epochs or state.epochs_without_improvement >= config.patience:
+        print(f"{output_dir} holds a finished run ({state.epochs_done} epochs); nothing to train.")
+        return _result(output_dir, state)
+    keras.utils.set_random_seed(config.seed + state.epochs_done)
+    trainer = _load_or_build_trainer(config, output_dir, state, steps_per_epoch, build_network)
+    callbacks = _callbacks(config, output_dir, trainer, state)
+    validation = (_as_float(val_split.images), keras.utils.to_categorical(val_split.labels, NUM_CLASSES))
+    weights = class_weights(train_split.labels, config.class_weighting)
+    soft_labels = _soft_labels(config, output_dir, train_split)
+    teachers = _epoch_teachers(config)
+    # One fit per epoch, because mixup and CutMix draw new blends for every epoch, always
+    # from the unmixed labels.
+    for epoch in range(state.epochs_done, config.epochs):
+        images, targets, sample_weights = training_arrays(
+            train_split.images,
+            train_split.labels,
+            weights,
+            config.mixup_alpha,
+            config.cutmix_alpha,
+            rng=np.random.default_rng((config.seed, epoch)),
+            targets=soft_labels,
+        )
+        if _augments_before_fit(config):
+            images = augment_arrays(config.augment, images, seed=_epoch_seed(config, epoch))
+        if teachers is not None:
+            targets = distillation_targets(targets, teachers.probabilities(images), config.teacher_weight)
+        trainer.fit(
+            images,
+            targets,
+            sample_weight=sample_weights,
+            batch_size=config.batch_size,
+            epochs=config.epochs,  # so the progress line reads "Epoch 3/40"; _callbacks stops each fit
+            initial_epoch=epoch,
+            validation_data=validation,
+            callbacks=callbacks,
+            verbose=verbose,
+        )
+        if state.epochs_without_improvement >= config.patience:
+            break
+    return _result(output_dir, state)
+
+
+def _require_training_splits(data):
+    missing = [name for name in ("train", "validation") if name not in data]
+    if missing:
+        raise MissingSplitError(
+            f"the {' and '.join(missing)} split(s) are absent from {data.source} (it holds "
+            f"{', '.join(data.names) or 'no split'}); training fits on Training and chooses its checkpoint "
+            "on PublicTest: use the FER2013 CSV, or in image folders name validation faces PublicTest_*.jpg "
+            "or put them in a val/ folder beside train/"
+        )
+
+
+def with_run_folder(config):
+    """``config`` with its output folder made: a new one under ``runs/train/`` where it names
+    none, so that no run ever writes into another's folder (or into the shipped ``models/``)."""
+    if config.output_dir is None:
+        folder = new_run_dir("train")
+        print(f"Training into {folder}/ (to resume it later, pass that folder as the output folder)")
+        return replace(config, output_dir=str(folder))
+    writable_folder(config.output_dir, "the run folder")
+    return config
+
+
+def _soft_labels(config, output_dir, train_split):
+    """The labels blended with the teachers' view of the clean faces; None (one-hot labels)
+    when there are no teachers or they label each epoch's mixed faces instead."""
+    if not config.teachers or config.teacher_views != "clean":
+        return None
+    teacher_probs = cached_teacher_probabilities(
+        output_dir, config.teachers, train_split, config.teacher_temperature
+    )
+    one_hot = keras.utils.to_categorical(train_split.labels, NUM_CLASSES)
+    return distillation_targets(one_hot, teacher_probs, config.teacher_weight)
+
+
+def _epoch_teachers(config):
+    """The teachers, loaded once, when they label each epoch's faces afresh; None otherwise."""
+    if not config.teachers or config.teacher_views == "clean":
+        return None
+    return Teachers(config.teachers, config.teacher_temperature)
+
+
+def _augments_before_fit(config):
+    """Whether the flips and warps run on the epoch's arrays (for the teachers to see them)
+    instead of inside the trainer."""
+    return config.teacher_views == "augmented"
+
+
+def _epoch_seed(config, epoch):
+    return int(np.random.default_rng((config.seed, epoch, 1)).integers(2**31 - 1))
+
+
+def _load_or_build_trainer(config, output_dir, state, steps_per_epoch, build_network):
+    """The checkpointed trainer of a run being resumed, or a new one (warm-started if asked)."""
+    if state.epochs_done:
+        print(f"Resuming {output_dir} after epoch {state.epochs_done} of {config.epochs}.")
+        drop_unsaved_epochs(output_dir, state.epochs_done)
+        remove_other_checkpoints(output_dir, keep=state.checkpoint)
+        return load_trainer(output_dir / state.checkpoint)
+    trainer = build_trainer(config, steps_per_epoch, build_network)
+    if config.init_from:
+        warm_start(trainer.get_layer(NETWORK_NAME), config.init_from)
+    config.save(output_dir / CONFIG)
+    (output_dir / HISTORY).unlink(missing_ok=True)  # a new run starts a new history
+    return trainer
+
+
+def _callbacks(config, output_dir, trainer, state):
+    """Logging and checkpointing after each epoch, and the end of each one-epoch ``fit``."""
+    callbacks = [
+        keras.callbacks.CSVLogger(output_dir / HISTORY, append=True),
+        RunCheckpoint(output_dir, trainer.get_layer(NETWORK_NAME), state, config.patience),
+        EndFitAfterOneEpoch(),
+    ]
+    if config.ema_momentum:
+        # validate the averaged weights; keep training the raw ones
+        callbacks = [keras.callbacks.SwapEMAWeights(), *callbacks, KeepTrainingWeights()]
+    return callbacks
+
+
+class EndFitAfterOneEpoch(keras.callbacks.Callback):
+    """Each ``fit`` is given every remaining epoch (for Keras' "Epoch 3/40") but trains one."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.model.stop_training = True
+
+
+def build_trainer(config, steps_per_epoch, build_network=None):
+    """Augmentation + network, compiled with the recipe's optimizer and loss."""
+    build_network = build_network or partial(build_fernet, config.model)
+    trainer = keras.Sequential(
+        [
+            keras.Input((IMAGE_SIZE, IMAGE_SIZE, 1), name="pixels"),
+            build_augmenter(
+                NO_AUGMENTATION if _augments_before_fit(config) else config.augment, seed=config.seed
+            ),
+            build_network(name=NETWORK_NAME),
+        ],
+        name="trainer",
+    )
+    trainer.compile(
+        optimizer=keras.optimizers.AdamW(
+            learning_rate=learning_rate_schedule(config, steps_per_epoch),
+            weight_decay=config.weight_decay,
+            use_ema=config.ema_momentum > 0,
+            ema_momentum=config.ema_momentum or 0.99,
+        ),
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=config.label_smoothing),
+        metrics=["accuracy"],
+        jit_compile=compiles_train_step(),
+    )
+    return trainer
+
+
+def load_trainer(path):
+    """A checkpointed trainer, compiled for this backend: a checkpoint keeps the XLA setting of
+    the backend that saved it, and a run begun with JAX on a GPU and resumed with TensorFlow
+    would otherwise ask XLA for the affine warp, which TensorFlow cannot compile."""
+    trainer = keras.models.load_model(path)
+    trainer.jit_compile = compiles_train_step()
+    return trainer
+
+
+def compiles_train_step(backend=None):
+    """XLA for JAX, whose uncompiled steps run op by op (far too slow to train); none for
+    TensorFlow, whose own CPU kernels run depthwise convolutions 10x faster than XLA's."""
+    return (backend or keras.backend.backend()) == "jax"
+
+
+def warm_start(network, model_path):
+    """Copy a saved model's weights into ``network``, so a new schedule (a warm restart with its
+    own warm-up and cosine decay) continues from them instead of from random weights."""
+    path = Path(model_path)
+    source = load_keras_model(path, "init_from model")
+    try:
+        network.set_weights(source.get_weights())
+    except ValueError as error:
+        raise ValueError(
+            f"init_from model {path} has another architecture than this run's model settings ({error}): "
+            "pass a best model (fernet_fer2013.keras, not a last_checkpoint file) and train with "
+            "that model's own config.json (--config)"
+        ) from error
+
+
+def learning_rate_schedule(config, steps_per_epoch):
+    """Linear warm-up to ``learning_rate``, then cosine decay to zero at the last step."""
+    total_steps = config.epochs * steps_per_epoch
+    warmup_steps = min(config.warmup_epochs * steps_per_epoch, total_steps - 1)
+    if warmup_steps <= 0:
+        return keras.optimizers.schedules.CosineDecay(config.learning_rate, total_steps)
+    return keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=0.0,
+        decay_steps=total_steps - warmup_steps,
+        warmup_target=config.learning_rate,
+        warmup_steps=warmup_steps,
+    )
+
+
+def class_weights(labels, weighting):
+    """Loss weights per class: none, 'balanced' (inverse frequency) or its square root."""
+    if weighting == "none":
+        return None
+    present = np.unique(labels)
+    weights = compute_class_weight("balanced", classes=present, y=labels)
+    if weighting == "sqrt":
+        weights = np.sqrt(weights)
+    return {int(label): float(weight) for label, weight in zip(present, weights, strict=True)}
+
+
+def _existing_state(output_dir, config, resume):
+    if not (output_dir / STATE).exists():
+        return TrainState()
+    if not resume:
+        raise FileExistsError(
+            f"{output_dir} already holds a training run ({STATE}); resume it, or choose another output folder"
+        )
+    saved = TrainConfig.load(output_dir / CONFIG)
+    movable = {"data": config.data, "output_dir": config.output_dir}
+    if replace(saved, **movable) != config:
+        changed = [k for k, v in config.to_dict().items() if saved.to_dict()[k] != v and k not in movable]
+        raise ValueError(
+            f"{output_dir} holds a run with different settings ({', '.join(changed)}): "
+            "resume it with its own config.json, or train into another output folder"
+        )
+    return TrainState.load(output_dir / STATE)
+
+
+def _result(output_dir, state):
+    history_path = output_dir / HISTORY
+    history = pd.read_csv(history_path) if history_path.exists() else pd.DataFrame()
+    return TrainResult(output_dir, state, history)
+
+
+def _as_float(images):
+    return images.astype("float32")
