@@ -59,6 +59,13 @@ def synthetic_rows(per_class=(6, 2, 2), splits=("train", "validation", "test"), 
     return rows
 
 
+@pytest.fixture(autouse=True)
+def work_in_a_scratch_folder(tmp_path, monkeypatch):
+    """Commands write their runs under the working folder (runs/): run each test in its own
+    scratch folder, so that the suite never writes into the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture
 def fer_csv(tmp_path):
     """A complete tiny FER2013 CSV: 6 training, 2 PublicTest and 2 PrivateTest faces per class."""

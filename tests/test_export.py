@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 import pytest
 
@@ -55,6 +57,29 @@ def test_export_command_reports_parity(trained_run, learnable_csv, capsys):
     printed = capsys.readouterr().out
     assert "tflite int8" in printed and "points vs keras" in printed
     assert (run.output_dir / "fernet_fer2013_int8.tflite").is_file()
+
+
+def test_evaluate_takes_a_tflite_export(exported, learnable_csv, tmp_path):
+    _, data, paths = exported
+    out = tmp_path / "evaluated"
+    assert (
+        main(
+            [
+                "evaluate",
+                "--data",
+                str(learnable_csv),
+                "--model",
+                str(paths["int8"]),
+                "--output-dir",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    metrics = json.loads((out / "metrics.json").read_text())
+    expected = accuracy_by_model({"int8": TFLiteClassifier(paths["int8"])}, data["validation"])["int8"]
+    assert metrics["splits"]["validation"]["accuracy"] == pytest.approx(expected)
+    assert metrics["parameters"] is None and not (out / "grad_cam_validation.png").exists()
 
 
 def test_compare_command_takes_a_tflite_export(exported, learnable_csv, capsys):

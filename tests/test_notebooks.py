@@ -43,6 +43,20 @@ def test_notebooks_are_committed_without_outputs():
         assert all(not cell.get("outputs") for cell in cells if cell["cell_type"] == "code"), path.name
 
 
+def test_the_rendered_evaluate_notebook_shows_relative_paths_and_no_log_noise():
+    """Its committed outputs are what a user reads first: no path of the computer that rendered
+    them, no TensorFlow start-up chatter, no error."""
+    cells = nbformat.read(NOTEBOOKS / "evaluate_model.ipynb", as_version=4).cells
+    outputs = [output for cell in cells if cell.cell_type == "code" for output in cell.outputs]
+    assert outputs and all(output.output_type != "error" for output in outputs)
+    text = "".join(output.get("text", "") for output in outputs)
+    text += "".join(str(output.get("data", {}).get("text/plain", "")) for output in outputs)
+    for noise in ("/home/", "/root/", "/tmp/", "/work/", "site-packages", "absl", "I0000", "WARNING"):
+        assert noise not in text, noise
+    assert all(output.get("name") != "stderr" for output in outputs)
+    assert "Loaded data/fer2013.csv" in text and "runs/evaluate/" in text
+
+
 @pytest.mark.parametrize("name", ["train_model.ipynb", "evaluate_model.ipynb"])
 def test_notebook_has_a_parameters_cell_and_colab_badge(name):
     notebook = nbformat.read(NOTEBOOKS / name, as_version=4)

@@ -38,7 +38,9 @@ if "google.colab" in sys.modules:
 
         drive.mount("/content/drive")
 
-ROOT = Path.cwd().parent if Path.cwd().name == "notebooks" else Path.cwd()
+if Path.cwd().name == "notebooks":
+    os.chdir("..")  # run from the repository root, as the command line does: paths read as in the README
+ROOT = Path.cwd()
 sys.path.insert(0, str(ROOT / "src"))  # works before a kernel restart picks up `pip install -e`
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 

@@ -263,12 +263,14 @@ def run_train(args):
 
 def run_evaluate(args):
     from .loading import load_fer2013
+    from .predict import load_classifier
     from .reporting import write_evaluation
 
     model = model_path(args)
+    classifier = load_classifier(model)  # a wrong model file is named before any folder is made
     data = load_fer2013(args.data)
     folder = output_dir(args)
-    write_evaluation(model, data, folder)
+    write_evaluation(model, data, folder, classifier=classifier)
     print(f"\nmetrics, reports and plots in {display_path(folder)}/")
 
 

@@ -4,6 +4,7 @@ A bad file never stops a batch: its result carries the error and the next photo 
 """
 
 import json
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +17,6 @@ from .labels import EMOTIONS
 from .model_files import first_line, load_keras_model, require_model_file
 from .photo_inputs import collect_photos
 from .photos import read_photo
-from .runs import display_path
 from .shipped import shipped_model
 
 NAME_WIDTH = 48  # longer photo paths are shown by their end
@@ -148,8 +148,8 @@ def _predict_photo(path, classifier, detector, annotated_path, whole_image, min_
 
 def format_table(results):
     """A plain-text table: one row per face, one line per photo without faces, with an error or
-    skipped. Photos are named by their path (relative to the working folder where inside it)."""
-    names = [str(display_path(result.path)) for result in results]
+    skipped. Photos are named by their path as given, so two photos of one name stay apart."""
+    names = [shown_name(result.path) for result in results]
     width = min(max([len("photo"), *map(len, names)]), NAME_WIDTH)
     header = f"{'photo':<{width}} {'face':>4}  {'box x,y,w,h':<19} {'emotion':<9}" + "".join(
         f"{name[:8]:>9}" for name in EMOTIONS
@@ -170,6 +170,13 @@ def format_table(results):
             probabilities = "".join(f"{p:>9.3f}" for p in face.probabilities)
             lines.append(f"{name:<{width}} {number:>4}  {box:<19} {face.emotion:<9}{probabilities}")
     return "\n".join(lines)
+
+
+def shown_name(path):
+    """A photo as the user gave it; a file inside the Python environment (the sample portrait
+    that ships with scikit-image) by its file name."""
+    inside_environment = Path(path).resolve().is_relative_to(Path(sys.prefix).resolve())
+    return Path(path).name if inside_environment else str(path)
 
 
 def format_json(results):

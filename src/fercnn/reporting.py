@@ -23,11 +23,12 @@ from .plots import (
 from .predict import load_classifier
 
 
-def write_evaluation(model_path, data, output_dir, show=False, batch_size=256):
+def write_evaluation(model_path, data, output_dir, show=False, batch_size=256, classifier=None):
     """Evaluate the saved model on every split in ``data``; write metrics, reports and plots
-    (confusion matrices, and Grad-CAM heatmaps on every split but train)."""
+    (confusion matrices, and Grad-CAM heatmaps on every split but train). ``classifier`` is the
+    model already loaded from ``model_path`` (:func:`fercnn.predict.load_classifier`), if it is."""
     output_dir = Path(output_dir)
-    classifier = load_classifier(model_path)
+    classifier = classifier or load_classifier(model_path)
     evaluations = evaluate(classifier, data, batch_size)
     document = metrics_document(evaluations, model_path, data, classifier.parameters)
     save_metrics(document, evaluations, output_dir)

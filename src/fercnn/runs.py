@@ -5,6 +5,7 @@ the layout that detection toolkits made familiar: every run a user starts lands 
 git-ignored folder, two runs never collide, and ``models/`` changes only when a user names it.
 """
 
+import os
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -51,10 +52,11 @@ def writable_folder(path, what="--output-dir"):
 
 def display_path(path):
     """``path`` relative to the working folder when it lies inside it: what a user typed, and
-    what records and notebook outputs show, rather than an absolute path that only one computer has."""
+    what records and notebook outputs show, rather than an absolute path that only one computer
+    has. Links are not followed, so a linked data file still shows where the user put it."""
     path = Path(path)
     try:
-        return path.resolve().relative_to(Path.cwd().resolve())
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(Path.cwd()))
     except ValueError:
         return path
 
