@@ -17,7 +17,7 @@ from fercnn import checkpoints  # noqa: E402
 from fercnn import training as train_module  # noqa: E402
 from fercnn.config import TrainConfig  # noqa: E402
 from fercnn.labels import EMOTIONS, IMAGE_SIZE, SPLIT_TO_USAGE  # noqa: E402
-from fercnn.model import ModelConfig  # noqa: E402
+from fercnn.model import ModelConfig, Stage  # noqa: E402
 from fercnn.training import train  # noqa: E402
 
 # The real FER2013 CSV, where the environment names one (CI does when it has the data): a few
@@ -84,7 +84,15 @@ def learnable_csv(tmp_path_factory):
 # trained (which faces, which targets) asserts that property itself, not an accuracy.
 LEARNED = 0.6
 
-TINY_MODEL = ModelConfig(width=0.5, head_channels=64, dropout=0.0, batchnorm_momentum=0.8)
+# Two stages (one fused, one MBConv block) instead of four: the same code paths, a graph that
+# TensorFlow traces in a few seconds instead of many (tracing, not arithmetic, dominates here).
+TINY_MODEL = ModelConfig(
+    stem_channels=16,
+    head_channels=32,
+    dropout=0.0,
+    batchnorm_momentum=0.8,
+    stages=(Stage(1, 16, 1, 2, "fused"), Stage(2, 32, 1, 2, "mbconv")),
+)
 
 
 def tiny_config(data, output_dir, **overrides):
@@ -100,6 +108,15 @@ def tiny_config(data, output_dir, **overrides):
         model=TINY_MODEL,
     )
     return TrainConfig(**(settings | overrides))
+
+
+@pytest.fixture(scope="session")
+def tiny_config_file(tmp_path_factory):
+    """The tiny model and a short schedule as a config.json, for training from the command line
+    (``train --config``), whose flags cannot set the model's stages."""
+    path = tmp_path_factory.mktemp("tiny") / "config.json"
+    TrainConfig(epochs=1, batch_size=32, model=TINY_MODEL).save(path)
+    return path
 
 
 class Crash(Exception):

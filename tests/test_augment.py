@@ -120,7 +120,7 @@ def test_unknown_resampling_is_refused_with_the_choices():
         AugmentConfig(resampling="twice")
 
 
-@pytest.mark.parametrize("module", ["affine.py", "augment.py", "model.py", "train.py", "evaluate.py"])
+@pytest.mark.parametrize("module", ["affine.py", "augment.py", "model.py", "training.py", "evaluation.py"])
 def test_model_and_training_code_never_import_tensorflow(module):
     """They must run unchanged on the JAX backend, where TensorFlow may not be installed."""
     tree = ast.parse((PACKAGE / module).read_text())

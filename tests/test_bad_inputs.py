@@ -344,13 +344,12 @@ def test_ctrl_c_during_training_says_how_to_resume(inputs, tmp_path, monkeypatch
     assert f"resume with:\n  python -m fercnn train --data {inputs['csv']} --output-dir" in printed
 
 
-def test_resuming_a_run_reads_its_own_settings(inputs, tmp_path, capsys):
-    """A run trained with flags resumes with only its folder named."""
-    tiny = ["--epochs", "1", "--batch-size", "32", "--width", "0.5", "--quiet"]
-    folder = str(tmp_path / "run")
-    assert run(["train", "--data", str(inputs["csv"]), "--output-dir", folder, *tiny], capsys)[0] == 0
-    status, printed = run(["train", "--data", str(inputs["csv"]), "--output-dir", folder], capsys)
-    assert status == 0 and "holds a finished run (1 epochs)" in printed
+def test_resuming_a_run_reads_its_own_settings(inputs, trained_run, tmp_path, capsys):
+    """A run trained with its own settings resumes with only its folder named."""
+    folder = tmp_path / "run"
+    shutil.copytree(trained_run[1].output_dir, folder)
+    status, printed = run(["train", "--data", str(trained_run[0].data), "--output-dir", str(folder)], capsys)
+    assert status == 0 and f"holds a finished run ({trained_run[0].epochs} epochs)" in printed
 
 
 def test_a_gzipped_csv_with_crlf_and_blank_lines_loads_every_row(tmp_path):

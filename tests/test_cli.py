@@ -6,10 +6,12 @@ from conftest import synthetic_rows, write_csv
 from fercnn.cli import build_parser, config_from_args, main
 
 
-def test_train_writes_model_metrics_and_plots_then_evaluate_reproduces_them(learnable_csv, tmp_path, capsys):
+def test_train_writes_model_metrics_and_plots_then_evaluate_reproduces_them(
+    learnable_csv, tiny_config_file, tmp_path, capsys
+):
     out = tmp_path / "out"
     args = ["--data", str(learnable_csv), "--output-dir", str(out)]
-    tiny = ["--epochs", "1", "--batch-size", "32", "--width", "0.5", "--quiet"]
+    tiny = ["--config", str(tiny_config_file), "--quiet"]
     assert main(["train", *args, *tiny]) == 0
     for name in (
         "fernet_fer2013.keras",

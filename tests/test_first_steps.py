@@ -19,18 +19,25 @@ from test_notebooks import execute
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# (the command line, the files its run folder must hold afterwards)
+# (the command line, the files its run folder must hold afterwards): a user's first day, train
+# a model, score the shipped one, calibrate and export their own, try a photo
 FIRST_STEPS = (
     (
-        ["train", "--epochs", "1", "--batch-size", "32", "--width", "0.5", "--quiet"],
+        ["train", "--config", "{tiny_config}", "--name", "mine", "--quiet"],
         ["fernet_fer2013.keras", "config.json", "history.csv", "metrics.json", "training_curves.png"],
     ),
     (
         ["evaluate"],
         ["metrics.json", "confusion_matrix_validation.png", "classification_report_validation.txt"],
     ),
-    (["calibrate"], ["fernet_fer2013.keras", "calibration.json"]),
-    (["export"], ["fernet_fer2013_float32.tflite", "fernet_fer2013_int8.tflite"]),
+    (
+        ["calibrate", "--model", "runs/train/mine/fernet_fer2013.keras", "--name", "mine"],
+        ["fernet_fer2013.keras", "calibration.json"],
+    ),
+    (
+        ["export", "--model", "runs/calibrate/mine/fernet_fer2013.keras"],
+        ["fernet_fer2013_float32.tflite", "fernet_fer2013_int8.tflite"],
+    ),
     (["predict"], ["astronaut_emotions.png"]),
 )
 RUN_ALL = """
@@ -85,10 +92,12 @@ def new_folders(clone, command, action):
 
 
 @pytest.fixture(scope="module")
-def first_steps(clone):
+def first_steps(clone, tiny_config_file):
     """The README's commands, each with its defaults, in one process run from the copy; returns
-    their exit codes, what they printed and the folders they made under runs/, by command."""
-    argvs = json.dumps([argv for argv, _ in FIRST_STEPS])
+    their exit codes, what they printed and the folders they made under runs/, by command.
+    Training reads a tiny model's settings from a config file: only its length and size differ."""
+    filled = [[part.format(tiny_config=tiny_config_file) for part in argv] for argv, _ in FIRST_STEPS]
+    argvs = json.dumps(filled)
     environment = os.environ | {"PYTHONPATH": str(clone / "src"), "TF_CPP_MIN_LOG_LEVEL": "2"}
     runs = {}
 
@@ -123,11 +132,19 @@ def test_the_readme_says_where_each_command_writes():
         assert f"runs/{argv[0]}/" in readme, argv[0]
 
 
-def test_notebooks_run_unchanged_in_a_clean_copy(clone):
-    """Only the epochs are cut; everything else is the notebooks' own defaults, data in data/."""
-    (trained,) = new_folders(clone, "train", lambda: execute("train_model.ipynb", {"EPOCHS": 1}, root=clone))
+def test_notebooks_run_unchanged_in_a_clean_copy(clone, trained_run):
+    """The notebooks' own paths (data in data/, runs under runs/, the shipped model); the train
+    notebook runs one epoch of the shipped model's last recipe, with a tiny teacher."""
+    recipe = {"LEARNING_RATE": 1e-3, "MIXUP_ALPHA": 0.2, "CUTMIX_ALPHA": 1.0, "EMA_MOMENTUM": 0.9}
+    recipe |= {"TEACHERS": [str(trained_run[1].best_model_path)], "TEACHER_WEIGHT": 1.0}
+    recipe |= {"TEACHER_TEMPERATURE": 2.0, "TEACHER_VIEWS": "mixed"}
+    parameters = {"EPOCHS": 1, "BATCH_SIZE": 32, "ERASING_PROBABILITY": 0.25} | recipe
+    (trained,) = new_folders(clone, "train", lambda: execute("train_model.ipynb", parameters, root=clone))
     for name in ("fernet_fer2013.keras", "metrics.json", "training_curves.png", "class_distribution.png"):
         assert (trained / name).is_file(), name
+    saved = json.loads((trained / "config.json").read_text())
+    assert [saved[key.lower()] for key in recipe] == list(recipe.values())
+    assert saved["augment"]["erasing_probability"] == 0.25
     (evaluated,) = new_folders(clone, "evaluate", lambda: execute("evaluate_model.ipynb", {}, root=clone))
     for name in ("metrics.json", "confusion_matrix_validation.png", "astronaut_emotions.png"):
         assert (evaluated / name).is_file(), name

@@ -2,6 +2,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from fercnn.config import TrainConfig
 from fercnn.loading import load_fer2013
 
@@ -18,6 +20,7 @@ def test_the_reference_trains_with_fernets_first_cycle_settings(tmp_path):
     assert (quick.epochs, quick.patience) == (1, 1)
 
 
+@pytest.mark.slow  # a minute of training the 6M-parameter network: python -m pytest -m slow
 def test_the_reference_trains_evaluates_and_is_compared(learnable_csv, tmp_path, capsys):
     config = reference_accuracy.reference_config(learnable_csv, tmp_path / "reference", epochs=1)
     config = replace(config, batch_size=32)

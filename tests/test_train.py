@@ -169,7 +169,7 @@ def test_warm_start_refuses_a_missing_or_different_model(trained_run, tmp_path):
         config,
         output_dir=str(tmp_path / "b"),
         init_from=str(result.best_model_path),
-        model=replace(config.model, width=1.0),
+        model=replace(config.model, width=2.0),
     )
     with pytest.raises(ValueError, match="another architecture.*--config"):
         train(wider, verbose=0)
