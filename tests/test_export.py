@@ -29,7 +29,11 @@ def test_float32_export_matches_keras_and_int8_stays_close(exported):
     int8 = TFLiteClassifier(paths["int8"])
     assert int8.input["dtype"] == np.uint8  # raw pixels in: normalisation is inside the model
     assert np.abs(int8(faces) - keras_probabilities).max() < 0.1
-    assert paths["int8"].stat().st_size < paths["float32"].stat().st_size / 2
+    # full-integer: no float tensor is left (8-bit weights and activations, 32-bit biases); the
+    # file's fixed overhead dominates a tiny model's size, so the tensors are checked, not a ratio
+    kinds = {detail["dtype"] for detail in int8.interpreter.get_tensor_details()}
+    assert kinds <= {np.int8, np.uint8, np.int32}
+    assert paths["int8"].stat().st_size < paths["float32"].stat().st_size
 
 
 def test_accuracy_check_and_batches_of_any_size(exported):
