@@ -16,7 +16,7 @@ import numpy as np
 from .dataset import Split
 from .errors import DatasetFormatError, PhotoReadError
 from .labels import EMOTIONS, IMAGE_SIZE, SPLITS, USAGE_TO_SPLIT
-from .photos import PHOTO_SUFFIXES, read_gray
+from .photos import PHOTO_SUFFIXES, is_hidden, read_gray
 
 FOLDER_SPLITS = {"train": "train", "val": "validation", "validation": "validation", "test": "test"}
 
@@ -44,7 +44,7 @@ def read_image_folders(root):
 def _labelled_files(folder):
     if not folder.is_dir():
         return
-    class_dirs = [path for path in folder.iterdir() if path.is_dir() and not _hidden(path.name)]
+    class_dirs = [path for path in folder.iterdir() if path.is_dir() and not is_hidden(path.name)]
     for label, class_dir in sorted((_label_of(path), path) for path in class_dirs):
         images = sorted(path for path in class_dir.rglob("*") if _is_face_image(path, class_dir))
         if not images:
@@ -54,12 +54,8 @@ def _labelled_files(folder):
 
 
 def _is_face_image(path, class_dir):
-    hidden = any(_hidden(part) for part in path.relative_to(class_dir).parts)
+    hidden = is_hidden(path.relative_to(class_dir))
     return path.is_file() and not hidden and path.suffix.lower() in PHOTO_SUFFIXES
-
-
-def _hidden(name):
-    return name.startswith(".")
 
 
 def _label_of(class_dir):

@@ -8,9 +8,10 @@ in two folders, or ``face.jpg`` beside ``face.png``, never overwrite each other.
 """
 
 from dataclasses import dataclass
+from itertools import chain, count
 from pathlib import Path
 
-from .photos import PHOTO_SUFFIXES
+from .photos import PHOTO_SUFFIXES, is_hidden
 
 ANNOTATED_SUFFIX = "_emotions.png"
 
@@ -41,9 +42,7 @@ def collect_photos(paths):
 def _folder_files(folder):
     """Every file below ``folder``, sorted, except hidden ones and those in hidden folders."""
     files = (path for path in folder.rglob("*") if path.is_file())
-    return sorted(
-        path for path in files if not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    )
+    return sorted(path for path in files if not is_hidden(path.relative_to(folder)))
 
 
 def _skip_reason(path):
@@ -55,12 +54,10 @@ def _skip_reason(path):
 def _unique_name(relative, taken):
     """``<stem>_emotions.png`` beside where the photo sits; the extension, then a number, added
     where that name is already taken."""
-    candidates = [f"{relative.stem}{ANNOTATED_SUFFIX}"]
-    candidates.append(f"{relative.stem}_{relative.suffix.lstrip('.').lower()}{ANNOTATED_SUFFIX}")
-    candidates += [f"{relative.stem}_{number}{ANNOTATED_SUFFIX}" for number in range(2, 10_000)]
-    for candidate in candidates:
-        name = relative.parent / candidate
+    extension = relative.suffix.lstrip(".").lower()
+    stems = chain([relative.stem, f"{relative.stem}_{extension}"], (f"{relative.stem}_{n}" for n in count(2)))
+    for stem in stems:
+        name = relative.parent / f"{stem}{ANNOTATED_SUFFIX}"
         if name not in taken:
             taken.add(name)
             return name
-    raise ValueError(f"{relative}: too many photos of this name")

@@ -35,6 +35,12 @@ class Photo:
         return (self.rgb @ weights).round().astype(np.uint8)
 
 
+def is_hidden(relative_path):
+    """Whether a path below a folder the user named is hidden (``.DS_Store``, ``.ipynb_checkpoints/``):
+    such files are passed over when a folder is searched."""
+    return any(part.startswith(".") for part in Path(relative_path).parts)
+
+
 def read_photo(path, max_side=MAX_SIDE):
     """An upright 8-bit photo at most ``max_side`` pixels on its long side."""
     with open_image(path) as image:
