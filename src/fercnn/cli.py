@@ -18,7 +18,7 @@ from .config import CLASS_WEIGHTINGS, TEACHER_VIEWS, TrainConfig  # noqa: E402
 from .errors import DatasetFormatError, MissingSplitError  # noqa: E402
 from .labels import SPLIT_TO_USAGE, SPLITS  # noqa: E402
 from .model_files import require_model_file  # noqa: E402
-from .runs import display_path, new_run_dir, same_file, writable_folder  # noqa: E402
+from .runs import RUNS_ROOT, display_path, new_run_dir, same_file, writable_folder  # noqa: E402
 
 DEFAULT_DATA = "data"
 
@@ -203,11 +203,12 @@ def model_path(args):
 def config_from_args(args):
     """Defaults (or, resuming a run, that run's own settings), then a saved config if given,
     then every flag the user set."""
-    resumed = Path(_train_folder(args) or "") / CONFIG
+    folder = _train_folder(args)
+    resumed = Path(folder) / CONFIG if folder else None
     if args.config:
         config = TrainConfig.load(args.config)
     else:
-        config = TrainConfig.load(resumed) if _train_folder(args) and resumed.is_file() else TrainConfig()
+        config = TrainConfig.load(resumed) if resumed and resumed.is_file() else TrainConfig()
     top, sections = {}, {"model": {}, "augment": {}}
     for flag, section, name, _kind, _text in TRAIN_FLAGS:
         value = getattr(args, flag[2:].replace("-", "_"))
@@ -220,7 +221,7 @@ def config_from_args(args):
     return replace(
         config,
         data=args.data,
-        output_dir=_train_folder(args),
+        output_dir=folder,
         model=replace(config.model, **sections["model"]),
         augment=replace(config.augment, **sections["augment"]),
         **top,
@@ -232,7 +233,7 @@ def _train_folder(args):
     resumed likewise), or None: train makes a new dated folder itself."""
     if args.output_dir is not None:
         return str(args.output_dir)
-    return str(Path("runs") / "train" / args.name) if args.name else None
+    return str(RUNS_ROOT / "train" / args.name) if args.name else None
 
 
 def run_train(args):
