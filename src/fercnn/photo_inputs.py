@@ -1,8 +1,8 @@
-"""The photos a user points ``predict`` at, each with a unique name for its annotated copy.
+"""The photos and videos a user points ``predict`` at, each with a unique name for its outputs.
 
 Files are taken as given, whatever their extension; folders are searched (sub-folders too,
-hidden ones passed over), and a file found there that is not a photo is listed as skipped, never
-dropped without a word. Annotated copies mirror where each photo sits under what the user named
+hidden ones passed over), and a file found there that is neither a photo nor a video is listed as
+skipped, never dropped without a word. Annotated copies mirror where each photo sits under what the user named
 (``holiday/IMG_0001.jpg`` -> ``holiday/IMG_0001_emotions.png``), so two phones' ``IMG_0001.jpg``
 in two folders, or ``face.jpg`` beside ``face.png``, never overwrite each other.
 """
@@ -12,6 +12,7 @@ from itertools import chain, count
 from pathlib import Path
 
 from .photos import PHOTO_SUFFIXES, is_hidden
+from .video_frames import VIDEO_SUFFIXES
 
 ANNOTATED_SUFFIX = "_emotions.png"
 
@@ -21,6 +22,11 @@ class PhotoInput:
     path: Path  # the file, as given or as found in a folder
     annotated_name: Path  # its annotated copy, relative to the output folder
     skipped: str | None = None  # why it is not read: a folder's file that is not a photo
+
+    @property
+    def output_stem(self):
+        """Where its outputs go, without suffix: a video's four outputs are named from it."""
+        return self.annotated_name.with_name(self.annotated_name.name.removesuffix(ANNOTATED_SUFFIX))
 
 
 def collect_photos(paths):
@@ -46,8 +52,8 @@ def _folder_files(folder):
 
 
 def _skip_reason(path):
-    if path.suffix.lower() not in PHOTO_SUFFIXES:
-        return f"not a photo ({path.suffix or 'no extension'}); pass it by name to try it anyway"
+    if path.suffix.lower() not in PHOTO_SUFFIXES | VIDEO_SUFFIXES:
+        return f"not a photo or video ({path.suffix or 'no extension'}); pass it by name to try it anyway"
     return None
 
 

@@ -107,3 +107,25 @@ def plot_grad_cam_examples(images, labels, probabilities, heatmaps, examples, ti
     figure.suptitle(title)
     figure.tight_layout()
     return figure
+
+
+def plot_emotion_timeline(rows, track, title):
+    """A track's seven smoothed probabilities over the video's time.
+
+    ``rows`` are a video's per-face rows (:mod:`fercnn.video`): time, track and probabilities.
+    """
+    mine = [row for row in rows if row["track"] == track]
+    times = [row["time"] for row in mine]
+    probabilities = np.stack([row["probabilities"] for row in mine])
+    figure, axis = plt.subplots(figsize=(9, 3.2))
+    colours = sns.color_palette("tab10", len(EMOTIONS))
+    for column, (name, colour) in enumerate(zip(EMOTIONS, colours, strict=True)):
+        axis.plot(times, probabilities[:, column], label=name, color=colour, linewidth=1.6)
+    axis.set_ylim(0, 1)
+    axis.set_xlabel("time in the video (seconds)")
+    axis.set_ylabel("probability (smoothed)")
+    axis.grid(alpha=0.3)
+    axis.legend(ncol=len(EMOTIONS), fontsize=8, loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False)
+    axis.set_title(f"{title}: face {track}", pad=24)
+    figure.tight_layout()
+    return figure

