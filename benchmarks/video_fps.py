@@ -21,6 +21,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import cv2  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import Timed, time_pipeline  # noqa: E402
+
 from fercnn.pipeline import FacePipeline  # noqa: E402
 from fercnn.predict import load_classifier  # noqa: E402
 from fercnn.sample_video import write_sample_video  # noqa: E402
@@ -31,26 +34,10 @@ from fercnn.video_frames import VideoFile  # noqa: E402
 STAGES = ("decode", "detect", "crop", "classify", "annotate", "encode")
 
 
-class Timed:
-    """Calls ``function`` and adds the seconds spent to ``totals[stage]``."""
-
-    def __init__(self, function, totals, stage):
-        self.function, self.totals, self.stage = function, totals, stage
-
-    def __call__(self, *args):
-        start = time.perf_counter()
-        try:
-            return self.function(*args)
-        finally:
-            self.totals[self.stage] += time.perf_counter() - start
-
-
 def measure(video_path, classifier, detector, output):
     """Seconds per frame by stage, and frames, for every frame of the video."""
     totals = dict.fromkeys(STAGES, 0.0)
-    pipeline = FacePipeline(classifier, detector)
-    pipeline.detector = Timed(pipeline.detector, totals, "detect")
-    pipeline.classifier = Timed(pipeline.classifier, totals, "classify")
+    pipeline = time_pipeline(FacePipeline(classifier, detector), totals)
     tracker = FaceTracker()
     writer = None
     frames = iter(VideoFile(video_path))

@@ -18,6 +18,7 @@ message in the page, never a stack trace.
 
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,7 +41,9 @@ STREAM_SIDE = 640  # webcam frames are classified at most this wide, for speed
 
 def _gradio():
     try:
-        import gradio
+        with warnings.catch_warnings():  # Gradio's progress bars look for notebook widgets on import
+            warnings.filterwarnings("ignore", message="IProgress not found")
+            import gradio
     except ImportError:
         raise ImportError(DEMO_EXTRA) from None
     return gradio
@@ -88,7 +91,8 @@ class DemoApp:
         if not paths:
             return [], [], None, "Upload one or more photos."
         folder = Path(tempfile.mkdtemp(dir=self.work_dir))
-        results = predict_photos([Path(path) for path in paths], self.pipeline.classifier, folder)
+        classifier, detector = self.pipeline.classifier, self.pipeline.detector
+        results = predict_photos([Path(path) for path in paths], classifier, folder, detector=detector)
         gallery, rows, notes = [], [], []
         for result in results:
             name = Path(result.path).name

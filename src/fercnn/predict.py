@@ -98,7 +98,7 @@ def predict_photos(
     """One result per file given or found in the folders given (see :mod:`fercnn.photo_inputs`):
     a :class:`PhotoResult` per photo, a :class:`fercnn.video.VideoResult` per video. Annotated
     copies (and a video's frame table, timelines and summary) go to ``output_dir`` when given.
-    ``detector`` is a name from :data:`fercnn.faces.DETECTORS`; ``fps`` is how many frames a
+    ``detector`` is a name from :data:`fercnn.faces.DETECTORS` or a detector; ``fps`` is how many frames a
     second of video are classified (None: every frame), ``time_constant`` how many seconds a
     video's emotions are smoothed over (:mod:`fercnn.tracking`).
 
