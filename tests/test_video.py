@@ -184,3 +184,18 @@ def test_camera_without_a_gui_says_how_to_get_one(capsys):
     assert main(["camera"]) == 2
     error = capsys.readouterr().err
     assert "opencv-python" in error and "Traceback" not in error
+
+
+@pytest.mark.parametrize(
+    "suffix, fourcc", [(".avi", "MJPG"), (".mkv", "MJPG"), (".webm", "VP80"), (".mov", "mp4v")]
+)
+def test_common_containers_are_read(tmp_path, suffix, fourcc, pipeline):
+    from fercnn.sample_video import sample_frames
+
+    path = tmp_path / f"clip{suffix}"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), 10, SIZE)
+    for frame in sample_frames(faces=1, seconds=1.0, fps=10.0, size=SIZE):
+        writer.write(cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+    writer.release()
+    result = predict_video(path, pipeline, fps=None)
+    assert result.frames == 10 and result.tracks[0]["top_emotion"] == "happy"

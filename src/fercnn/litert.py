@@ -4,6 +4,10 @@ Prefers the standalone LiteRT runtime (``ai-edge-litert``, what TensorFlow 2.20+
 place of ``tf.lite.Interpreter``) and falls back to TensorFlow's interpreter where it is absent.
 """
 
+import contextlib
+import os
+import sys
+
 import numpy as np
 
 from .model_files import ModelFileError, check_signature, first_line, require_model_file
@@ -19,6 +23,37 @@ def _interpreter_class():
     return Interpreter
 
 
+@contextlib.contextmanager
+def _native_stderr_silenced():
+    """Hide what native code writes to standard error (the runtime's "Created TensorFlow Lite
+    XNNPACK delegate" notice on every new interpreter); Python's own errors still raise."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real standard error to redirect
+        yield
+        return
+    with open(os.devnull, "w") as devnull:
+        os.dup2(devnull.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def allocate_quietly(interpreter):
+    """``interpreter.allocate_tensors()``, where the runtime applies its delegate and says so."""
+    with _native_stderr_silenced():
+        interpreter.allocate_tensors()
+
+
+def make_interpreter(path, threads=None):
+    """A LiteRT (or TensorFlow Lite) interpreter for ``path``, created without start-up notices."""
+    with _native_stderr_silenced():
+        return _interpreter_class()(model_path=str(path), num_threads=threads)
+
+
 class TFLiteClassifier:
     """Call with ``(N, 48, 48, 1)`` uint8 faces; returns ``(N, 7)`` float probabilities."""
 
@@ -27,7 +62,7 @@ class TFLiteClassifier:
     def __init__(self, path, threads=None):
         self.path = require_model_file(path, "TFLite model")
         try:
-            self.interpreter = _interpreter_class()(model_path=str(path), num_threads=threads)
+            self.interpreter = make_interpreter(path, threads)
         except (ValueError, RuntimeError) as error:
             raise ModelFileError(
                 f"TFLite model {path} cannot be read: {first_line(error)}; export it again "
@@ -42,7 +77,7 @@ class TFLiteClassifier:
         faces = np.asarray(faces)
         if self._batch != len(faces):
             self.interpreter.resize_tensor_input(self.input["index"], [len(faces), *faces.shape[1:]])
-            self.interpreter.allocate_tensors()
+            allocate_quietly(self.interpreter)
             self._batch = len(faces)
         self.interpreter.set_tensor(self.input["index"], faces.astype(self.input["dtype"]))
         self.interpreter.invoke()
