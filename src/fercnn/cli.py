@@ -203,18 +203,23 @@ def _add_face_options(parser):
     )
 
 
+def _number(text):
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+
+
 def _positive_float(text):
-    value = float(text)
-    if not value > 0:
+    if not _number(text) > 0:
         raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
-    return value
+    return float(text)
 
 
 def _non_negative_float(text):
-    value = float(text)
-    if not value >= 0:
+    if not _number(text) >= 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
-    return value
+    return float(text)
 
 
 def _add_data(parser):
@@ -427,9 +432,7 @@ def run_predict(args):
             f"no photos or videos in {', '.join(map(str, paths))}: give files or folders holding them"
         )
     print(format_json(results) if args.json else format_table(results))
-    if not args.json and any(
-        getattr(result, "annotated", None) or getattr(result, "outputs", None) for result in results
-    ):
+    if not args.json and any(result.annotated for result in results):
         print(f"\nAnnotated copies in {display_path(folder)}/")
     return 1 if any(result.error for result in read) else 0
 

@@ -47,6 +47,11 @@ class VideoResult:
     skipped: str | None = None
     faces: list = field(default_factory=list)  # a video's faces are in its tracks and outputs
 
+    @property
+    def annotated(self):
+        """The annotated video, where one was written."""
+        return self.outputs.get("video")
+
     def to_dict(self):
         return {
             "path": str(self.path),
