@@ -199,3 +199,18 @@ def test_common_containers_are_read(tmp_path, suffix, fourcc, pipeline):
     writer.release()
     result = predict_video(path, pipeline, fps=None)
     assert result.frames == 10 and result.tracks[0]["top_emotion"] == "happy"
+
+
+def test_a_camera_that_cannot_be_opened_is_named_with_what_to_do(monkeypatch):
+    from fercnn import video_frames
+
+    class Closed:
+        def __init__(self, device):
+            self.device = device
+
+        def isOpened(self):  # noqa: N802 - OpenCV's name
+            return False
+
+    monkeypatch.setattr(video_frames.cv2, "VideoCapture", Closed)
+    with pytest.raises(VideoReadError, match="camera 3 cannot be opened: .* pick another with --device"):
+        video_frames.Camera(3)

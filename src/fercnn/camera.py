@@ -29,12 +29,16 @@ class Window:
 
     def __init__(self, title=WINDOW):
         self.title = title
+        self.sized = False
         try:
             cv2.namedWindow(title, cv2.WINDOW_NORMAL)
         except cv2.error:
             raise NoWindowError(GUI_ADVICE) from None
 
     def show(self, rgb):
+        if not self.sized:  # open at the frame's own size; the user may resize it after
+            cv2.resizeWindow(self.title, rgb.shape[1], rgb.shape[0])
+            self.sized = True
         cv2.imshow(self.title, cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
         key = cv2.waitKey(1) & 0xFF
         closed = cv2.getWindowProperty(self.title, cv2.WND_PROP_VISIBLE) < 1
@@ -83,6 +87,10 @@ def show_stream(frames, pipeline, tracker, display, recorder=None):
 def run_camera_window(device, pipeline, time_constant, record=None):
     """Open the window first (so a missing GUI is said before the camera turns on), then stream."""
     window = Window()
-    camera = Camera(device)
+    try:
+        camera = Camera(device)
+    except Exception:
+        window.close()
+        raise
     recorder = Recorder(record, camera.rate) if record is not None else None
     return show_stream(camera, pipeline, FaceTracker(time_constant), window, recorder)

@@ -16,6 +16,7 @@ A bad upload (not an image, too large, a broken video, a photo without a face) i
 message in the page, never a stack trace.
 """
 
+import re
 import tempfile
 import time
 import warnings
@@ -205,9 +206,6 @@ def _at_most(rgb, side):
 
 
 def _plain(error):
-    """An error as a sentence for the page: the uploaded file's temporary folder left out."""
-    text = str(error)
-    for token in text.split():
-        if "/" in token and Path(token.strip(":,;()")).name:
-            text = text.replace(token.strip(":,;()"), Path(token.strip(":,;()")).name)
-    return text
+    """An error as a sentence for the page: each path shown by its file name alone, leaving out
+    the temporary folder the upload was stored in."""
+    return re.sub(r"[^\s'\"(]*[/\\]([^/\\\s'\"():,;]+)", r"\1", str(error))
