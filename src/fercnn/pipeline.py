@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from .faces import crop_face, detect_faces, face_detector, whole_image_face
-from .labels import EMOTIONS
+from .labels import EMOTIONS, IMAGE_SIZE
 
 
 @dataclass
@@ -54,7 +54,7 @@ class FacePipeline:
         found = detect_faces(rgb, self.detector, self.min_face)
         fallback = not found and whole_image
         if fallback:
-            crops = [cv2.resize(gray, (48, 48), interpolation=cv2.INTER_AREA)]
+            crops = [cv2.resize(gray, (IMAGE_SIZE, IMAGE_SIZE), interpolation=cv2.INTER_AREA)]
             found = [whole_image_face(gray)]
         else:
             crops = [crop_face(gray, face, self.margin, level=self.level) for face in found]
