@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .labels import EMOTIONS
+from .labels import EMOTIONS, IMAGE_SIZE
 from .pipeline import FacePipeline
 from .predict import format_json, load_classifier, predict_photos
 from .tracking import FaceTracker
@@ -66,6 +66,9 @@ class DemoApp:
     def __init__(self, model=None, detector="auto", work_dir=None):
         self.pipeline = FacePipeline(load_classifier(model), detector)
         self.work_dir = Path(work_dir or tempfile.mkdtemp(prefix="fercnn-demo-"))
+        # Classify once now: a Keras model builds its graph on its first call, a second or more
+        # that would otherwise stall the first webcam frame and break its face's track.
+        self.pipeline.classifier(np.zeros((1, IMAGE_SIZE, IMAGE_SIZE, 1), np.uint8))
 
     def webcam_frame(self, rgb, session):
         """Annotated frame, ``{emotion: probability}`` of the largest face (smoothed), status
