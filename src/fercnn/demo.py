@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .faces import at_most
 from .labels import EMOTIONS, IMAGE_SIZE
 from .pipeline import FacePipeline
 from .predict import format_json, load_classifier, predict_photos
@@ -76,7 +77,7 @@ class DemoApp:
         session = session or WebcamSession()
         if rgb is None:
             return None, {}, "waiting for the camera", session
-        rgb = _at_most(np.asarray(rgb)[..., :3], STREAM_SIDE)
+        rgb = at_most(np.ascontiguousarray(np.asarray(rgb)[..., :3], dtype=np.uint8), STREAM_SIDE)
         started = time.perf_counter()
         faces, _ = self.pipeline(rgb)
         tracked = session.tracker.update(started - session.start, faces)
@@ -196,16 +197,6 @@ def launch(model=None, detector="auto", share=None, host="127.0.0.1", port=None,
     page = build_demo(model, detector)
     page.queue().launch(share=share, server_name=host, server_port=port, max_file_size=MAX_UPLOAD, **options)
     return page
-
-
-def _at_most(rgb, side):
-    import cv2
-
-    scale = side / max(rgb.shape[:2])
-    if scale >= 1:
-        return np.ascontiguousarray(rgb, dtype=np.uint8)
-    size = (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale))
-    return cv2.resize(np.asarray(rgb, dtype=np.uint8), size, interpolation=cv2.INTER_AREA)
 
 
 def _plain(error):

@@ -97,15 +97,20 @@ def detect_faces(image, detector, min_size=32):
     Detection runs on a copy at most ``DETECTION_SIDE`` pixels on its long side; ``min_size``
     is the smallest face side kept, in that copy's pixels.
     """
-    factor = max(image.shape[:2]) / DETECTION_SIDE
-    small = image
-    if factor > 1:
-        size = (max(1, round(image.shape[1] / factor)), max(1, round(image.shape[0] / factor)))
-        small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    small = at_most(image, DETECTION_SIDE)
+    factor = max(image.shape[:2]) / max(small.shape[:2])
     found = [face for face in detector(small) if min(face.box.width, face.box.height) >= min_size]
-    return sorted(
-        (face.scaled(max(factor, 1.0)) for face in found), key=lambda face: (face.box.x, face.box.y)
-    )
+    return sorted((face.scaled(factor) for face in found), key=lambda face: (face.box.x, face.box.y))
+
+
+def at_most(image, side):
+    """``image`` shrunk by area averaging to at most ``side`` pixels on its long side; as it is
+    when already that small."""
+    factor = max(image.shape[:2]) / side
+    if factor <= 1:
+        return image
+    size = (max(1, round(image.shape[1] / factor)), max(1, round(image.shape[0] / factor)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
 
 
 def whole_image_face(gray):

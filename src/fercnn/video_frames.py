@@ -47,10 +47,6 @@ class VideoFile:
         self.rate = rate if 0 < rate < 1000 else UNKNOWN_RATE
         self.frame_count = max(int(self.capture.get(cv2.CAP_PROP_FRAME_COUNT)), 0)
         self.step = 1 if not fps or fps >= self.rate else self.rate / fps
-        self.size = (
-            int(self.capture.get(cv2.CAP_PROP_FRAME_WIDTH)),
-            int(self.capture.get(cv2.CAP_PROP_FRAME_HEIGHT)),
-        )
 
     @property
     def sampled_rate(self):
