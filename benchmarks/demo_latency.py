@@ -47,11 +47,11 @@ def measure(app, frames):
     totals = dict.fromkeys(STAGES, 0.0)
     time_pipeline(app.pipeline, totals)
     demo_module.annotate_frame = Timed(demo_module.annotate_frame, totals, "draw")
-    session, per_frame = None, []
+    stream, per_frame = None, []
     for data in frames:
         start = time.perf_counter()
         rgb = Timed(decode, totals, "decode")(data)
-        _, _, _, session = app.webcam_frame(rgb, session)
+        _, _, _, stream = app.webcam_frame(rgb, stream)
         per_frame.append(time.perf_counter() - start)
     totals["crop"] = sum(per_frame) - sum(totals.values())  # the rest: framing, tracking, resizing
     count = len(frames)

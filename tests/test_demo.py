@@ -33,13 +33,13 @@ def app(tmp_path_factory):
 
 
 def test_the_webcam_handler_follows_a_face_and_smooths_its_emotions(app):
-    session = None
+    stream = None
     for frame in list(sample_frames(faces=1, seconds=2.0, fps=10.0)):
-        annotated, bars, status, session = app.webcam_frame(frame, session)
-    assert annotated.shape == frame.shape and session.frames == 20
+        annotated, bars, status, stream = app.webcam_frame(frame, stream)
+    assert annotated.shape == frame.shape and stream.frames == 20
     assert set(bars) == set(EMOTIONS) and max(bars, key=bars.get) == "happy"
     assert "1 face(s); face 1: happy" in status
-    assert [track.number for track in session.tracker.tracks] == [1]  # one face over the 20 frames
+    assert [track.number for track in stream.tracker.tracks] == [1]  # one face over the 20 frames
 
 
 def test_the_webcam_handler_shrinks_large_frames_and_says_when_no_face_is_in_view(app):

@@ -52,8 +52,8 @@ def _gradio():
 
 
 @dataclass
-class WebcamSession:
-    """One browser's stream: its tracker, and the time its stream began."""
+class WebcamStream:
+    """One browser's webcam stream: its tracker, when it began, and how many frames it sent."""
 
     tracker: FaceTracker = field(default_factory=lambda: FaceTracker(DEFAULT_TIME_CONSTANT))
     start: float = field(default_factory=time.perf_counter)
@@ -71,25 +71,25 @@ class DemoApp:
         # that would otherwise stall the first webcam frame and break its face's track.
         self.pipeline.classifier(np.zeros((1, IMAGE_SIZE, IMAGE_SIZE, 1), np.uint8))
 
-    def webcam_frame(self, rgb, session):
+    def webcam_frame(self, rgb, stream):
         """Annotated frame, ``{emotion: probability}`` of the largest face (smoothed), status
-        line and the session, for one frame the browser sent."""
-        session = session or WebcamSession()
+        line and the stream, for one frame the browser sent."""
+        stream = stream or WebcamStream()
         if rgb is None:
-            return None, {}, "waiting for the camera", session
+            return None, {}, "waiting for the camera", stream
         rgb = at_most(np.ascontiguousarray(np.asarray(rgb)[..., :3], dtype=np.uint8), STREAM_SIDE)
         started = time.perf_counter()
         faces, _ = self.pipeline(rgb)
-        tracked = session.tracker.update(started - session.start, faces)
-        annotated = annotate_frame(Frame(session.frames, started - session.start, rgb), tracked)
-        session.frames += 1
+        tracked = stream.tracker.update(started - stream.start, faces)
+        annotated = annotate_frame(Frame(stream.frames, started - stream.start, rgb), tracked)
+        stream.frames += 1
         milliseconds = 1000 * (time.perf_counter() - started)
         if not tracked:
-            return annotated, {}, f"no face in view ({milliseconds:.0f} ms a frame)", session
+            return annotated, {}, f"no face in view ({milliseconds:.0f} ms a frame)", stream
         largest = max(tracked, key=lambda face: face.box.width * face.box.height)
         bars = {name: float(p) for name, p in zip(EMOTIONS, largest.smoothed, strict=True)}
         status = f"{len(tracked)} face(s); face {largest.track}: {EMOTIONS[int(np.argmax(largest.smoothed))]}"
-        return annotated, bars, f"{status} ({milliseconds:.0f} ms a frame)", session
+        return annotated, bars, f"{status} ({milliseconds:.0f} ms a frame)", stream
 
     def photos(self, paths):
         """Annotated images (with captions), table rows, a JSON file and a message."""
@@ -152,11 +152,11 @@ def build_demo(model=None, detector="auto"):
             with gr.Row():
                 bars = gr.Label(num_top_classes=len(EMOTIONS), label="largest face (smoothed)")
                 status = gr.Textbox(label="status", elem_id="webcam-status", interactive=False)
-            session = gr.State(None)
+            stream_state = gr.State(None)
             camera.stream(
                 app.webcam_frame,
-                [camera, session],
-                [annotated, bars, status, session],
+                [camera, stream_state],
+                [annotated, bars, status, stream_state],
                 stream_every=WEBCAM_INTERVAL,
                 time_limit=WEBCAM_TIME_LIMIT,
                 concurrency_limit=4,
