@@ -25,6 +25,7 @@ _RANGES = {
     "zoom_fraction": (lambda v: 0 <= v < 1, "use a fraction of the image side, 0 <= f < 1"),
     "erasing_probability": (lambda v: 0 <= v < 1, "use a probability 0 <= p < 1"),
     "warp_probability": (lambda v: 0 <= v <= 1, "use a probability 0 <= p <= 1"),
+    "photo_look_probability": (lambda v: 0 <= v <= 1, "use a probability 0 <= p <= 1"),
 }
 
 
@@ -39,6 +40,9 @@ class AugmentConfig:
     erasing_probability: float = 0.0  # chance of blanking a random patch (random erasing)
     resampling: str = "once"  # "once": one affine warp; "per_layer": Keras' three-layer chain
     warp_probability: float = 0.5  # share of faces rotated/shifted/zoomed (resampling "once")
+    # share of faces given a random photographic look: gamma, contrast, sharpness, resolution,
+    # JPEG (see fercnn.photo_look; applied to each epoch's arrays before fit)
+    photo_look_probability: float = 0.0
 
     def __post_init__(self):
         for name, (valid, advice) in _RANGES.items():

@@ -43,6 +43,7 @@ TRAIN_FLAGS = (
     ("--teacher-weight", None, "teacher_weight", float, "share of each target from the --teacher models"),
     ("--teacher-temperature", None, "teacher_temperature", float, "softens the teachers' probabilities"),
     ("--teacher-views", None, "teacher_views", str, f"what the teachers label: {' or '.join(TEACHER_VIEWS)}"),
+    ("--ferplus-weight", None, "ferplus_weight", float, "share of each target from the FER+ votes, 0 = off"),
     ("--width", "model", "width", float, "channel multiplier"),
     ("--depth", "model", "depth", float, "block-repeat multiplier"),
     ("--resolution", "model", "resolution", int, "side the 48x48 input is resized to inside the model"),
@@ -52,6 +53,7 @@ TRAIN_FLAGS = (
     ("--zoom", "augment", "zoom_fraction", float, "max random zoom, fraction"),
     ("--erasing", "augment", "erasing_probability", float, "random-erasing probability"),
     ("--warp-probability", "augment", "warp_probability", float, "share of faces rotated/shifted/zoomed"),
+    ("--photo-look", "augment", "photo_look_probability", float, "share of faces given a photo's look"),
     ("--resampling", "augment", "resampling", str, "'once' (one affine warp) or 'per_layer'"),
 )
 
@@ -102,9 +104,12 @@ def build_parser():
     train.add_argument("--quiet", action="store_true", help="one line per epoch instead of progress bars")
     train.set_defaults(run=run_train)
 
-    evaluate = commands.add_parser("evaluate", help="score a saved model on every split present")
+    evaluate = commands.add_parser(
+        "evaluate", help="score a saved model on every split present, or on labelled photos (--photos)"
+    )
     _add_data_output(evaluate, "evaluate")
-    _add_model(evaluate, "a .keras model")
+    _add_model(evaluate, "a .keras model or a .tflite export")
+    _add_photo_options(evaluate)
     evaluate.set_defaults(run=run_evaluate)
 
     compare = commands.add_parser(
@@ -120,6 +125,12 @@ def build_parser():
         help="validation is PublicTest, test is PrivateTest (default %(default)s)",
     )
     compare.add_argument("--flip-tta", action="store_true", help="average each face with its mirror image")
+    compare.add_argument(
+        "--photos",
+        type=Path,
+        help="compare on a folder of emotion folders (or a CSV of file,label) instead of a FER2013 split",
+    )
+    compare.add_argument("--detector", choices=DETECTORS, default="auto", help="face detector for --photos")
     compare.set_defaults(run=run_compare)
 
     calibrate = commands.add_parser(
@@ -186,6 +197,22 @@ def build_parser():
     demo.add_argument("--share", action="store_true", help="also ask Gradio for a public link")
     demo.set_defaults(run=run_demo)
     return parser
+
+
+def _add_photo_options(parser):
+    parser.add_argument(
+        "--photos",
+        type=Path,
+        action="append",
+        help="score labelled photos instead: a folder of emotion folders (DIR/happy/*.jpg) or a CSV of "
+        "file,label, through the same face pipeline as predict (repeat for several)",
+    )
+    parser.add_argument(
+        "--flip-tta", action="store_true", help="with --photos: average each face with its mirror"
+    )
+    parser.add_argument(
+        "--detector", choices=DETECTORS, default="auto", help="with --photos: face detector (default auto)"
+    )
 
 
 def _add_face_options(parser):
@@ -334,10 +361,29 @@ def run_evaluate(args):
 
     model = model_path(args)
     classifier = load_classifier(model)  # a wrong model file is named before any folder is made
+    if args.photos:
+        return run_photo_evaluation(args, model, classifier)
     data = load_fer2013(args.data)
     folder = output_dir(args)
     write_evaluation(model, data, folder, classifier=classifier)
     print(f"\nmetrics, reports and plots in {display_path(folder)}/")
+
+
+def run_photo_evaluation(args, model, classifier):
+    """Each photo collection into a folder of its own (named after it) inside the run folder."""
+    from .classifiers import FlipAveraged
+    from .photo_evaluation import format_photo_summary, labelled_photos, write_photo_evaluation
+    from .pipeline import FacePipeline
+
+    for source in args.photos:
+        labelled_photos(source)  # a wrong folder is named before any work or folder
+    pipeline = FacePipeline(FlipAveraged(classifier) if args.flip_tta else classifier, args.detector)
+    folder = output_dir(args)
+    for source in args.photos:
+        target = folder / source.resolve().name if len(args.photos) > 1 else folder
+        metrics = write_photo_evaluation(source, pipeline, target, str(display_path(model)))
+        print(format_photo_summary(metrics, f"{display_path(source)}{', flip TTA' if args.flip_tta else ''}"))
+        print(f"per-photo table, metrics and confusion matrix in {display_path(target)}/\n")
 
 
 def run_compare(args):
@@ -348,6 +394,8 @@ def run_compare(args):
     from .uncertainty import compare_predictions, format_comparison
 
     paths = [require_model_file(path) for path in (args.model_a, args.model_b)]
+    if args.photos is not None:
+        return compare_on_photos(args, paths)
     split = load_fer2013(args.data)[args.split]
     predictions = []
     for path in paths:
@@ -359,6 +407,25 @@ def run_compare(args):
         predictions.append(probabilities.argmax(axis=1))
     comparison = compare_predictions(split.labels, *predictions)
     label = f"{SPLIT_TO_USAGE[args.split]} ({args.split} split){', flip TTA' if args.flip_tta else ''}"
+    print(format_comparison(comparison, *paths, label))
+
+
+def compare_on_photos(args, paths):
+    """The largest face of each photo through each model; a photo without a face is wrong for both."""
+    from .classifiers import FlipAveraged
+    from .photo_evaluation import labelled_photos, score_photos
+    from .pipeline import FacePipeline
+    from .predict import load_classifier
+    from .uncertainty import compare_predictions, format_comparison
+
+    photos = labelled_photos(args.photos)
+    scores = []
+    for path in paths:
+        classifier = load_classifier(path)
+        pipeline = FacePipeline(FlipAveraged(classifier) if args.flip_tta else classifier, args.detector)
+        scores.append(score_photos(photos, pipeline))
+    comparison = compare_predictions(scores[0].labels, scores[0].predictions, scores[1].predictions)
+    label = f"photos of {display_path(args.photos)}{', flip TTA' if args.flip_tta else ''}"
     print(format_comparison(comparison, *paths, label))
 
 

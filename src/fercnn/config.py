@@ -44,6 +44,10 @@ class TrainConfig:
     teacher_weight: float = 0.5
     teacher_temperature: float = 1.0
     teacher_views: str = "clean"
+    # share of each training target taken from the FER+ crowd votes' distribution over the
+    # seven classes, the rest from FER2013's label (see fercnn.ferplus); 0 = FER2013's labels
+    # alone. The PublicTest targets that choose the checkpoint are blended the same way.
+    ferplus_weight: float = 0.0
     augment: AugmentConfig = field(default_factory=AugmentConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
 
@@ -64,6 +68,11 @@ class TrainConfig:
             )
         if not 0 <= self.teacher_weight <= 1:
             raise ValueError(f"teacher_weight must be in [0, 1], got {self.teacher_weight}")
+        if not 0 <= self.ferplus_weight <= 1:
+            raise ValueError(
+                f"ferplus_weight must be in [0, 1] (0: FER2013's labels, 1: the FER+ votes alone), "
+                f"got {self.ferplus_weight}"
+            )
         if self.teacher_temperature <= 0:
             raise ValueError(
                 f"teacher_temperature must be > 0 (1 leaves the probabilities as they are), "

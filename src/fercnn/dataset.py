@@ -12,10 +12,13 @@ from .labels import EMOTIONS, NUM_CLASSES, SPLIT_TO_USAGE, SPLITS
 
 @dataclass(frozen=True)
 class Split:
-    """Faces ``(N, 48, 48, 1)`` uint8 and labels ``(N,)`` int64 in the official class order."""
+    """Faces ``(N, 48, 48, 1)`` uint8 and labels ``(N,)`` int64 in the official class order;
+    ``ferplus_votes`` ``(N, 10)``, the FER+ crowd votes for the same faces where they were
+    loaded (see :mod:`fercnn.ferplus`), else None."""
 
     images: np.ndarray
     labels: np.ndarray
+    ferplus_votes: np.ndarray | None = None
 
     def __len__(self):
         return len(self.labels)
@@ -33,8 +36,9 @@ class FER2013:
     assuming all three exist.
     """
 
-    splits: dict
+    splits: dict[str, Split]
     source: Path
+    ferplus_source: Path | None = None  # the FER+ votes file, where one was found and read
 
     @property
     def names(self):

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score
 
+from .ferplus import NO_MAJORITY, majority_labels
 from .labels import EMOTIONS, NUM_CLASSES, SPLIT_TO_USAGE, SPLITS
 from .runs import display_path
 from .uncertainty import accuracy_interval
@@ -28,6 +29,8 @@ class SplitEvaluation:
     labels: np.ndarray
     probabilities: np.ndarray
     mirrored_probabilities: np.ndarray
+    # each face's FER+ majority label (fercnn.ferplus.majority_labels), where votes were loaded
+    ferplus_majority: np.ndarray | None = None
 
     @property
     def predictions(self):
@@ -76,6 +79,23 @@ class SplitEvaluation:
             "ece": expected_calibration_error(self.probabilities, self.labels),
             "per_class": {name: report[name] for name in EMOTIONS},
             "confusion_matrix": self.confusion().tolist(),
+        } | ({} if self.ferplus_majority is None else {"ferplus_majority": self.ferplus_summary()})
+
+    def ferplus_summary(self):
+        """Accuracy against the FER+ crowd's majority, on the faces whose majority is one of the
+        seven classes: faces whose majority is contempt, unknown or not-a-face (or that have no
+        votes) are left out, and counted."""
+        kept = self.ferplus_majority != NO_MAJORITY
+        labels = self.ferplus_majority[kept]
+        plain = self.predictions[kept]
+        tta = self.tta_probabilities.argmax(axis=1)[kept]
+        return {
+            "faces": int(kept.sum()),
+            "left_out": int((~kept).sum()),
+            "accuracy": float(accuracy_score(labels, plain)),
+            "accuracy_ci95": interval_of(labels, plain),
+            "macro_f1": macro_f1(labels, plain),
+            "accuracy_flip_tta": float(accuracy_score(labels, tta)),
         }
 
 
@@ -126,7 +146,8 @@ def evaluate_split(model, split_name, split, batch_size=256):
     """Predict a split once plain and once mirrored; the TTA score averages the two. ``model``
     is a Keras model or a classifier function."""
     plain, mirrored = predict_plain_and_mirrored(model, split.images, batch_size)
-    return SplitEvaluation(split_name, split.labels, plain, mirrored)
+    majority = None if split.ferplus_votes is None else majority_labels(split.ferplus_votes)
+    return SplitEvaluation(split_name, split.labels, plain, mirrored, majority)
 
 
 def evaluate(model, data, batch_size=256):
@@ -139,6 +160,7 @@ def metrics_document(evaluations, model_path, data, parameters):
         "model": str(display_path(model_path)),
         "parameters": None if parameters is None else int(parameters),
         "data": str(display_path(data.source)),
+        "ferplus_votes": None if data.ferplus_source is None else str(display_path(data.ferplus_source)),
         "splits": {name: evaluation.summary() for name, evaluation in evaluations.items()},
         "missing_splits": [SPLIT_TO_USAGE[name] for name in SPLITS if name not in data],
     }
@@ -169,6 +191,15 @@ def format_summary(document):
             f"{low:>8.4f}-{high:.4f}{split['macro_f1']:>10.4f}{split['accuracy_flip_tta']:>10.4f}"
             f"{split['macro_f1_flip_tta']:>10.4f}"
         )
+    for name, split in document["splits"].items():
+        if "ferplus_majority" in split:
+            ferplus = split["ferplus_majority"]
+            low, high = ferplus["accuracy_ci95"]
+            lines.append(
+                f"{name + ' FER+ majority':<24}{ferplus['faces']:>8}{ferplus['accuracy']:>10.4f}"
+                f"{low:>8.4f}-{high:.4f}{ferplus['macro_f1']:>10.4f}{ferplus['accuracy_flip_tta']:>10.4f}"
+                f"{'':>10}  ({ferplus['left_out']} faces without a FER2013-class majority left out)"
+            )
     for usage in document["missing_splits"]:
         lines.append(f"{usage} split not present in {document['data']}: not evaluated")
     return "\n".join(lines)

@@ -20,13 +20,15 @@ def save_figure(figure, path):
     return path
 
 
-def plot_confusion_matrices(confusion, title):
-    """Counts beside row-normalised percentages (each row: what a true class was predicted as)."""
+def plot_confusion_matrices(confusion, title, predicted_names=EMOTIONS):
+    """Counts beside row-normalised percentages (each row: what a true class was predicted as).
+    ``predicted_names`` names the columns where they are more than the seven classes (photos
+    add "no face")."""
     confusion = np.asarray(confusion)
     row_totals = confusion.sum(axis=1, keepdims=True)
     percent = 100 * confusion / np.maximum(row_totals, 1)
-    figure, (left, right) = plt.subplots(1, 2, figsize=(15, 6))
-    heatmap = dict(xticklabels=EMOTIONS, yticklabels=EMOTIONS, cmap="Blues", square=True, cbar=False)
+    figure, (left, right) = plt.subplots(1, 2, figsize=(15 + len(predicted_names) - len(EMOTIONS), 6))
+    heatmap = dict(xticklabels=predicted_names, yticklabels=EMOTIONS, cmap="Blues", square=True, cbar=False)
     sns.heatmap(confusion, annot=True, fmt="d", ax=left, **heatmap)
     sns.heatmap(percent, annot=True, fmt=".1f", ax=right, vmin=0, vmax=100, **heatmap)
     for axis, kind in ((left, "counts"), (right, "% of true class")):

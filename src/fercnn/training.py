@@ -34,11 +34,13 @@ from .checkpoints import (
 from .config import TrainConfig
 from .distill import Teachers, cached_teacher_probabilities, distillation_targets
 from .errors import MissingSplitError
+from .ferplus import ferplus_targets
 from .labels import IMAGE_SIZE, NUM_CLASSES
 from .loading import load_fer2013
 from .mixing import training_arrays
 from .model import build_fernet
 from .model_files import load_keras_model
+from .photo_look import apply_photo_look
 from .runs import new_run_dir, writable_folder
 
 NETWORK_NAME = "fernet"
@@ -79,7 +81,7 @@ def train(config, data=None, resume=True, verbose="auto", build_network=None):
     keras.utils.set_random_seed(config.seed + state.epochs_done)
     trainer = _load_or_build_trainer(config, output_dir, state, steps_per_epoch, build_network)
     callbacks = _callbacks(config, output_dir, trainer, state)
-    validation = (_as_float(val_split.images), keras.utils.to_categorical(val_split.labels, NUM_CLASSES))
+    validation = (_as_float(val_split.images), label_targets(config, val_split))
     weights = class_weights(train_split.labels, config.class_weighting)
     soft_labels = _soft_labels(config, output_dir, train_split)
     teachers = _epoch_teachers(config)
@@ -95,6 +97,9 @@ def train(config, data=None, resume=True, verbose="auto", build_network=None):
             rng=np.random.default_rng((config.seed, epoch)),
             targets=soft_labels,
         )
+        if config.augment.photo_look_probability:
+            rng = np.random.default_rng((config.seed, epoch, 2))
+            images = apply_photo_look(images, config.augment.photo_look_probability, rng)
         if _augments_before_fit(config):
             images = augment_arrays(config.augment, images, seed=_epoch_seed(config, epoch))
         if teachers is not None:
@@ -137,16 +142,34 @@ def with_run_folder(config):
     return config
 
 
+def label_targets(config, split):
+    """A split's targets before any teacher: its one-hot FER2013 labels, blended with the FER+
+    votes' distribution where ``config.ferplus_weight`` asks for it."""
+    if not config.ferplus_weight:
+        return keras.utils.to_categorical(split.labels, NUM_CLASSES)
+    if split.ferplus_votes is None:
+        raise MissingSplitError(
+            f"ferplus_weight {config.ferplus_weight} needs the FER+ votes of every split trained and "
+            "validated on, and this data has none: put fer2013_ferplus.csv.gz (or FERPlus's "
+            "fer2013new.csv) beside the FER2013 CSV, or set ferplus_weight to 0"
+        )
+    return ferplus_targets(split.labels, split.ferplus_votes, config.ferplus_weight)
+
+
 def _soft_labels(config, output_dir, train_split):
-    """The labels blended with the teachers' view of the clean faces; None (one-hot labels)
-    when there are no teachers or they label each epoch's mixed faces instead."""
-    if not config.teachers or config.teacher_views != "clean":
+    """The labels (FER2013's, or blended with FER+'s) blended with the teachers' view of the
+    clean faces; None (one-hot labels) when nothing replaces the one-hot labels at the start
+    of an epoch: no FER+ share, and no teachers or teachers that label each epoch's faces."""
+    clean_teachers = bool(config.teachers) and config.teacher_views == "clean"
+    if not (clean_teachers or config.ferplus_weight):
         return None
+    targets = label_targets(config, train_split)
+    if not clean_teachers:
+        return targets
     teacher_probs = cached_teacher_probabilities(
         output_dir, config.teachers, train_split, config.teacher_temperature
     )
-    one_hot = keras.utils.to_categorical(train_split.labels, NUM_CLASSES)
-    return distillation_targets(one_hot, teacher_probs, config.teacher_weight)
+    return distillation_targets(targets, teacher_probs, config.teacher_weight)
 
 
 def _epoch_teachers(config):

@@ -1,0 +1,72 @@
+"""Classifier functions adjusted without retraining: flip test-time augmentation and a class prior.
+
+A classifier here is any function from ``(N, 48, 48, 1)`` uint8 faces to ``(N, 7)``
+probabilities (:func:`fercnn.predict.load_classifier`). Both adjustments wrap one and are one
+themselves, so the face pipeline, ``evaluate --photos`` and the benchmarks take them as they are.
+"""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from .labels import EMOTIONS, NUM_CLASSES
+
+__all__ = ["Classifier", "FlipAveraged", "PriorCorrected", "prior_weights"]
+
+
+class Classifier(Protocol):
+    def __call__(self, faces: np.ndarray) -> np.ndarray: ...
+
+
+@dataclass
+class FlipAveraged:
+    """The mean of the probabilities of each face and of its mirror image (flip TTA): a model
+    trained with random flips sees a face and its mirror as equally likely, so their mean
+    removes some of the noise of one view. Costs two forward passes."""
+
+    classifier: Classifier
+
+    def __call__(self, faces):
+        faces = np.asarray(faces)
+        return (np.asarray(self.classifier(faces)) + np.asarray(self.classifier(faces[:, :, ::-1]))) / 2
+
+    @property
+    def parameters(self):
+        return getattr(self.classifier, "parameters", None)
+
+
+@dataclass
+class PriorCorrected:
+    """Probabilities multiplied by one weight per class and renormalised: Bayes' rule for a
+    model trained where the classes were more or less common than where it is used (a model
+    trained on FER+ votes, where a third of the faces are neutral, sees neutral everywhere)."""
+
+    classifier: Classifier
+    weights: np.ndarray
+
+    def __post_init__(self):
+        self.weights = np.asarray(self.weights, dtype="float64")
+        if self.weights.shape != (NUM_CLASSES,) or not (self.weights > 0).all():
+            raise ValueError(
+                f"a class prior needs {NUM_CLASSES} weights > 0, one per class ({', '.join(EMOTIONS)}), "
+                f"got {self.weights.tolist()}"
+            )
+
+    def __call__(self, faces):
+        weighted = np.asarray(self.classifier(faces), dtype="float64") * self.weights
+        return (weighted / weighted.sum(axis=1, keepdims=True)).astype("float32")
+
+    @property
+    def parameters(self):
+        return getattr(self.classifier, "parameters", None)
+
+
+def prior_weights(trained_on, used_on=None):
+    """Per-class weights that move a model from the class shares it ``trained_on`` to those it
+    is ``used_on`` (uniform by default): ``used_on / trained_on``, scaled to a mean of 1."""
+    trained_on = np.asarray(trained_on, dtype="float64")
+    trained_on = trained_on / trained_on.sum()
+    used_on = np.full(NUM_CLASSES, 1 / NUM_CLASSES) if used_on is None else np.asarray(used_on, "float64")
+    weights = (used_on / used_on.sum()) / np.maximum(trained_on, 1e-12)
+    return weights / weights.mean()
