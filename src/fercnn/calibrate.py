@@ -19,10 +19,10 @@ import numpy as np
 
 from .evaluation import expected_calibration_error, negative_log_likelihood, predict_probabilities
 from .model_files import load_keras_model
+from .run_files import CALIBRATION_FILE
 from .runs import display_path
 
 HEAD_LAYER = "predictions"  # build_fernet's final Dense(7, softmax)
-CALIBRATION_FILE = "calibration.json"
 TEMPERATURE_RANGE = (0.05, 20.0)
 COARSE_STEP, FINE_STEP = 1.05, 1.003  # the fine steps, 0.3%, are finer than the fit can tell apart
 

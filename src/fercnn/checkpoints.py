@@ -17,13 +17,7 @@ import keras
 import pandas as pd
 
 from .averaging import averaged_weights
-
-BEST_MODEL = "fernet_fer2013.keras"
-LAST_CHECKPOINT = "last_checkpoint.keras"  # the name runs saved before checkpoints were numbered
-CHECKPOINTS = "last_checkpoint*.keras"
-STATE = "train_state.json"
-HISTORY = "history.csv"
-CONFIG = "config.json"
+from .run_files import BEST_MODEL, CHECKPOINTS, CONFIG, HISTORY, LAST_CHECKPOINT, STATE  # noqa: F401
 
 
 def atomic_save_model(model, path):

@@ -13,13 +13,12 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out of the output
 
-from .calibrate import CALIBRATION_FILE  # noqa: E402
-from .checkpoints import BEST_MODEL, CONFIG  # noqa: E402
 from .config import CLASS_WEIGHTINGS, TEACHER_VIEWS, TrainConfig  # noqa: E402
 from .errors import DatasetFormatError, MissingSplitError  # noqa: E402
 from .faces import DETECTORS  # noqa: E402
 from .labels import SPLIT_TO_USAGE, SPLITS  # noqa: E402
 from .model_files import require_model_file  # noqa: E402
+from .run_files import BEST_MODEL, CALIBRATION_FILE, CONFIG  # noqa: E402
 from .runs import RUNS_ROOT, display_path, new_run_dir, same_file, writable_folder  # noqa: E402
 from .video import DEFAULT_FPS, DEFAULT_TIME_CONSTANT  # noqa: E402
 
@@ -164,6 +163,9 @@ def build_parser():
         predict, "predict", "annotated copies (and a video's frame table, timelines, summary) go here"
     )
     predict.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    predict.add_argument(
+        "--no-annotate", action="store_true", help="write no annotated copies of photos, only the table"
+    )
     predict.add_argument("--whole-image", action="store_true", help="no face found: classify the whole image")
     predict.add_argument(
         "--min-face",
@@ -483,25 +485,90 @@ def run_export(args):
 
 
 def run_predict(args):
-    """Exit status 1 when a photo could not be read (after all the others were processed)."""
-    from .predict import format_json, format_table, load_classifier, predict_photos, sample_photo
+    """Results are written as they come: a row per face in ``predictions.csv`` and on the
+    screen, so an interrupted batch keeps what it did, and a rerun into the same folder goes on
+    from there. Exit status 1 when a file could not be read (after all the others were processed)."""
+    from .predict import format_json, load_classifier, sample_photo
+    from .prediction_table import TABLE_FILE, PredictionTable
 
     paths = args.paths or [sample_photo()]
     classifier = load_classifier(model_path(args))
-    folder = output_dir(args)
-    fps = None if args.every_frame else args.fps
-    results = predict_photos(
-        paths, classifier, folder, args.whole_image, args.min_face, args.detector, fps, args.smoothing
-    )
-    read = [result for result in results if not result.skipped]
-    if not read:
+    folder = _predict_folder(args)
+    table = PredictionTable(folder)
+    done = table.done()
+    if done:
+        print(
+            f"{len(done)} file(s) already in {display_path(table.path)}: going on after them", file=sys.stderr
+        )
+    try:
+        results = _stream_predictions(args, paths, classifier, folder, table, done)
+    except KeyboardInterrupt:
+        print(
+            f"\ninterrupted: {display_path(table.path)} holds every file finished; to go on, run the same "
+            f"command with --output-dir {display_path(folder)}",
+            file=sys.stderr,
+        )
+        return 130
+    if not results and not done:
         raise FileNotFoundError(
             f"no photos or videos in {', '.join(map(str, paths))}: give files or folders holding them"
         )
-    print(format_json(results) if args.json else format_table(results))
-    if not args.json and any(result.annotated for result in results):
+    if args.json:
+        print(format_json(results))
+    elif any(result.annotated for result in results):
         print(f"\nAnnotated copies in {display_path(folder)}/")
-    return 1 if any(result.error for result in read) else 0
+    if not args.json:
+        print(f"Table of every face: {display_path(folder / TABLE_FILE)}")
+    return 1 if any(result.error for result in results if not result.skipped) else 0
+
+
+def _predict_folder(args):
+    """``--output-dir``, or ``runs/predict/NAME`` (the same folder again for the same name, so a
+    rerun goes on where it stopped), or a new dated folder."""
+    if args.output_dir is None and args.name:
+        return writable_folder(RUNS_ROOT / "predict" / args.name)
+    return output_dir(args)
+
+
+def _stream_predictions(args, paths, classifier, folder, table, done):
+    """Every result, appended to the table and printed (unless ``--json``) as it comes."""
+    from .photo_inputs import collect_inputs
+    from .predict import iter_predictions, name_width, result_lines, table_header, table_kind
+    from .progress import Progress
+
+    collected = collect_inputs(paths, folder)
+    if collected.passed_over:
+        print(f"passed over {collected.passed_over} file(s) in runs/ and the output folder", file=sys.stderr)
+    remaining = [item for item in collected.inputs if str(item.path) not in done]
+    width = name_width(item.path for item in remaining)
+    progress = Progress(len(remaining), "predict", unit="files")
+    results, kind = [], None
+    predictions = iter_predictions(
+        paths,
+        classifier,
+        folder,
+        args.whole_image,
+        args.min_face,
+        args.detector,
+        None if args.every_frame else args.fps,
+        args.smoothing,
+        annotate=not args.no_annotate,
+        done=done,
+    )
+    try:
+        for result in predictions:
+            table.append(result)
+            results.append(result)
+            if not args.json:
+                progress.clear()
+                if table_kind(result) != kind:
+                    kind = table_kind(result)
+                    print(("\n" if results[:-1] else "") + table_header(kind, width))
+                print("\n".join(result_lines(result, width)), flush=True)
+            progress.advance()
+    finally:
+        progress.close()
+    return results
 
 
 def run_camera(args):

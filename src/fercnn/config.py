@@ -8,8 +8,8 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from .augment import AugmentConfig
-from .model import ModelConfig, Stage
+from .augment_config import AugmentConfig
+from .model_config import ModelConfig, Stage
 
 CLASS_WEIGHTINGS = ("none", "balanced", "sqrt")
 TEACHER_VIEWS = ("clean", "mixed", "augmented")

@@ -3,18 +3,27 @@
 Files are taken as given, whatever their extension; folders are searched (sub-folders too,
 hidden ones passed over), and a file found there that is neither a photo nor a video is listed as
 skipped, never dropped without a word. Annotated copies mirror where each photo sits under what the user named
-(``holiday/IMG_0001.jpg`` -> ``holiday/IMG_0001_emotions.png``), so two phones' ``IMG_0001.jpg``
-in two folders, or ``face.jpg`` beside ``face.png``, never overwrite each other.
+(``holiday/IMG_0001.jpg`` -> ``holiday/IMG_0001_emotions.jpg``), so two phones' ``IMG_0001.jpg``
+in two folders, or ``face.jpg`` beside ``face.png``, never overwrite each other. A copy keeps a
+JPEG photo's format (a PNG of a camera's photo costs ten times the time and space) and is a PNG
+for every other format.
+
+The outputs of earlier runs are never inputs: a folder search passes over the ``runs/`` folder
+and the output folder (``cd photos && fercnn predict .`` twice must not classify the first run's
+annotated copies), and says how many files it passed over there.
 """
 
+import os
 from dataclasses import dataclass
 from itertools import chain, count
 from pathlib import Path
 
 from .photos import PHOTO_SUFFIXES, is_hidden
+from .runs import RUNS_ROOT
 from .video_frames import VIDEO_SUFFIXES
 
-ANNOTATED_SUFFIX = "_emotions.png"
+ANNOTATED_MARK = "_emotions"
+JPEG_SUFFIXES = frozenset({".jpg", ".jpeg", ".jpe", ".jfif"})
 
 
 @dataclass(frozen=True)
@@ -26,29 +35,54 @@ class PhotoInput:
     @property
     def output_stem(self):
         """Where its outputs go, without suffix: a video's four outputs are named from it."""
-        return self.annotated_name.with_name(self.annotated_name.name.removesuffix(ANNOTATED_SUFFIX))
+        stem = self.annotated_name.stem.removesuffix(ANNOTATED_MARK)
+        return self.annotated_name.with_name(stem)
 
 
-def collect_photos(paths):
-    """One :class:`PhotoInput` per file given or found, in the order given, folders sorted."""
-    found = []  # (file, where it sits under what the user named, found in a folder)
+@dataclass(frozen=True)
+class CollectedPhotos:
+    inputs: list  # PhotoInput, one per file given or found
+    passed_over: int  # files below a folder searched that lie in runs/ or the output folder
+
+
+def collect_photos(paths, output_dir=None):
+    """One :class:`PhotoInput` per file given or found, in the order given, folders sorted;
+    a folder's files in ``runs/`` and in ``output_dir`` are passed over (and counted)."""
+    return collect_inputs(paths, output_dir).inputs
+
+
+def collect_inputs(paths, output_dir=None):
+    """:func:`collect_photos` with the count of files passed over as earlier outputs."""
+    outputs = [Path(os.path.abspath(RUNS_ROOT))]
+    if output_dir is not None:
+        outputs.append(Path(os.path.abspath(output_dir)))
+    found, passed_over = [], 0  # (file, where it sits under what the user named, found in a folder)
     for path in map(Path, paths):
         if path.is_dir():
             top = Path(path.resolve().name or "photos")
-            found += [(file, top / file.relative_to(path), True) for file in _folder_files(path)]
+            files, outputs_found = _folder_files(path, outputs)
+            passed_over += outputs_found
+            found += [(file, top / file.relative_to(path), True) for file in files]
         else:
             found.append((path, Path(path.name), False))
     taken = set()
-    return [
+    inputs = [
         PhotoInput(path, _unique_name(relative, taken), _skip_reason(path) if in_folder else None)
         for path, relative, in_folder in found
     ]
+    return CollectedPhotos(inputs, passed_over)
 
 
-def _folder_files(folder):
-    """Every file below ``folder``, sorted, except hidden ones and those in hidden folders."""
-    files = (path for path in folder.rglob("*") if path.is_file())
-    return sorted(path for path in files if not is_hidden(path.relative_to(folder)))
+def _folder_files(folder, outputs):
+    """Every file below ``folder``, sorted, except hidden ones, those in hidden folders and those
+    inside ``outputs``; and how many lay inside ``outputs``."""
+    files = [path for path in folder.rglob("*") if path.is_file() and not is_hidden(path.relative_to(folder))]
+    kept = [path for path in files if not any(_inside(path, output) for output in outputs)]
+    return sorted(kept), len(files) - len(kept)
+
+
+def _inside(path, folder):
+    return Path(os.path.abspath(path)).is_relative_to(folder)
 
 
 def _skip_reason(path):
@@ -57,13 +91,18 @@ def _skip_reason(path):
     return None
 
 
+def annotated_suffix(path):
+    """A JPEG photo's copy is a JPEG; every other photo's a PNG."""
+    return ".jpg" if Path(path).suffix.lower() in JPEG_SUFFIXES else ".png"
+
+
 def _unique_name(relative, taken):
-    """``<stem>_emotions.png`` beside where the photo sits; the extension, then a number, added
-    where that name is already taken."""
+    """``<stem>_emotions.jpg`` (or ``.png``) beside where the photo sits; the extension, then a
+    number, added where that stem is already taken, whatever the copies' formats."""
     extension = relative.suffix.lstrip(".").lower()
     stems = chain([relative.stem, f"{relative.stem}_{extension}"], (f"{relative.stem}_{n}" for n in count(2)))
     for stem in stems:
-        name = relative.parent / f"{stem}{ANNOTATED_SUFFIX}"
+        name = relative.parent / f"{stem}{ANNOTATED_MARK}"
         if name not in taken:
             taken.add(name)
-            return name
+            return name.with_name(name.name + annotated_suffix(relative))

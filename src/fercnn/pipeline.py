@@ -50,15 +50,32 @@ class FacePipeline:
         self.level = level
 
     def __call__(self, rgb, whole_image=False):
+        found = self.find(rgb, whole_image)
+        if not found.faces:
+            return [], False
+        return found.named(self.classifier(found.crops)), found.whole_image
+
+    def find(self, rgb, whole_image=False):
+        """Detect and frame, without classifying: the part that a worker thread can do for many
+        images while their faces are classified together (see :mod:`fercnn.photo_stream`)."""
         gray = rgb if rgb.ndim == 2 else cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         found = detect_faces(rgb, self.detector, self.min_face)
-        fallback = not found and whole_image
-        if fallback:
-            crops = [cv2.resize(gray, (IMAGE_SIZE, IMAGE_SIZE), interpolation=cv2.INTER_AREA)]
-            found = [whole_image_face(gray)]
-        else:
-            crops = [crop_face(gray, face, self.margin, level=self.level) for face in found]
-        if not found:
-            return [], False
-        probabilities = self.classifier(np.stack(crops)[..., None])
-        return [FaceResult(face.box, row) for face, row in zip(found, probabilities, strict=True)], fallback
+        if not found and whole_image:
+            crop = cv2.resize(gray, (IMAGE_SIZE, IMAGE_SIZE), interpolation=cv2.INTER_AREA)
+            return FoundFaces([whole_image_face(gray)], crop[None, ..., None], True)
+        crops = [crop_face(gray, face, self.margin, level=self.level) for face in found]
+        stacked = np.stack(crops)[..., None] if crops else np.zeros((0, IMAGE_SIZE, IMAGE_SIZE, 1), np.uint8)
+        return FoundFaces(found, stacked, False)
+
+
+@dataclass
+class FoundFaces:
+    """An image's faces before classification: detections, their ``(N, 48, 48, 1)`` crops,
+    and whether the whole image stood in for a face."""
+
+    faces: list
+    crops: np.ndarray
+    whole_image: bool
+
+    def named(self, probabilities):
+        return [FaceResult(face.box, row) for face, row in zip(self.faces, probabilities, strict=True)]

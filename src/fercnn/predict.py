@@ -1,22 +1,27 @@
-"""Emotions of the faces in users' photos: detect, crop, classify, report, annotate.
+"""Emotions of the faces in users' photos and videos: detect, crop, classify, report, annotate.
 
-A bad file never stops a batch: its result carries the error and the next photo is read.
+A bad file never stops a batch: its result carries the error and the next file is read.
+Photos stream through :mod:`fercnn.photo_stream` (both cores, faces of several photos
+classified together); videos go one at a time through :mod:`fercnn.video`, in the order given.
 """
 
 import json
+import os
+import stat
 import sys
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 
 import numpy as np
 
-from .annotate import annotate
 from .errors import PhotoReadError
 from .labels import EMOTIONS
 from .model_files import first_line, load_keras_model, require_model_file
-from .photo_inputs import collect_photos
+from .photo_inputs import collect_inputs
+from .photo_stream import PhotoJob, stream_photos
 from .photos import read_photo
-from .pipeline import FacePipeline, FaceResult
+from .pipeline import FacePipeline
 from .shipped import shipped_model
 from .video import DEFAULT_FPS, DEFAULT_TIME_CONSTANT, VideoResult, predict_video
 from .video_frames import VideoReadError, is_video
@@ -94,34 +99,111 @@ def predict_photos(
     detector="auto",
     fps=DEFAULT_FPS,
     time_constant=DEFAULT_TIME_CONSTANT,
+    *,
+    annotate=True,
+    done=frozenset(),
+    workers=None,
 ):
     """One result per file given or found in the folders given (see :mod:`fercnn.photo_inputs`):
-    a :class:`PhotoResult` per photo, a :class:`fercnn.video.VideoResult` per video. Annotated
-    copies (and a video's frame table, timelines and summary) go to ``output_dir`` when given.
-    ``detector`` is a name from :data:`fercnn.faces.DETECTORS` or a detector; ``fps`` is how many frames a
-    second of video are classified (None: every frame), ``time_constant`` how many seconds a
-    video's emotions are smoothed over (:mod:`fercnn.tracking`).
+    a :class:`PhotoResult` per photo, a :class:`fercnn.video.VideoResult` per video; the list of
+    :func:`iter_predictions`, whose arguments these are."""
+    return list(
+        iter_predictions(
+            paths,
+            classifier,
+            output_dir,
+            whole_image,
+            min_face,
+            detector,
+            fps,
+            time_constant,
+            annotate=annotate,
+            done=done,
+            workers=workers,
+        )
+    )
 
-    A photo that cannot be read or processed, for whatever reason, gets its error in its result
+
+def iter_predictions(
+    paths,
+    classifier,
+    output_dir=None,
+    whole_image=False,
+    min_face=32,
+    detector="auto",
+    fps=DEFAULT_FPS,
+    time_constant=DEFAULT_TIME_CONSTANT,
+    *,
+    annotate=True,
+    done=frozenset(),
+    workers=None,
+):
+    """Yield each file's result as soon as it is finished, in the order given.
+
+    Annotated copies (and a video's frame table, timelines and summary) go to ``output_dir``
+    when given, unless ``annotate`` is false for photos. ``detector`` is a name from
+    :data:`fercnn.faces.DETECTORS` or a detector; ``fps`` is how many frames a second of video
+    are classified (None: every frame), ``time_constant`` how many seconds a video's emotions are
+    smoothed over (:mod:`fercnn.tracking`). Files whose path (as given) is in ``done`` are left
+    out: a resumed batch. ``workers`` threads decode, detect and encode photos (default: one
+    per core, at most four).
+
+    A file that cannot be read or processed, for whatever reason, gets its error in its result
     and the next one is read: one bad file never costs the others their results.
     """
     pipeline = FacePipeline(classifier, detector, min_face)
-    results = []
-    for photo in collect_photos(paths):
-        if photo.skipped:
-            results.append(PhotoResult(photo.path, skipped=photo.skipped))
-            continue
-        try:
-            if is_video(photo.path):
-                stem = Path(output_dir) / photo.output_stem if output_dir is not None else None
-                results.append(_predict_video(photo.path, pipeline, stem, fps, time_constant))
-            else:
-                target = Path(output_dir) / photo.annotated_name if output_dir is not None else None
-                results.append(_predict_photo(photo.path, pipeline, target, whole_image))
-        except Exception as error:  # noqa: BLE001 - any failure is this file's, not the batch's
-            result_type = VideoResult if is_video(photo.path) else PhotoResult
-            results.append(result_type(photo.path, error=f"{photo.path}: {first_line(error)}"))
-    return results
+    inputs = [item for item in collect_inputs(paths, output_dir).inputs if str(item.path) not in done]
+    for video, group in groupby(inputs, key=lambda item: is_video(item.path) and not item.skipped):
+        if video:
+            for item in group:
+                stem = Path(output_dir) / item.output_stem if output_dir is not None else None
+                yield _predict_video(item.path, pipeline, stem, fps, time_constant)
+        else:
+            yield from _predict_photo_group(list(group), pipeline, output_dir, whole_image, annotate, workers)
+
+
+def _predict_photo_group(items, pipeline, output_dir, whole_image, annotate, workers):
+    """Photos (and files skipped) in order; the photos stream through the worker pool."""
+    readable = [item for item in items if not item.skipped]
+    jobs = (
+        PhotoJob(
+            item.path,
+            lambda path=item.path: _read_regular_photo(path),
+            Path(output_dir) / item.annotated_name if annotate and output_dir is not None else None,
+        )
+        for item in readable
+    )
+    outcomes = stream_photos(jobs, pipeline, whole_image=whole_image, workers=workers)
+    for item in items:
+        yield PhotoResult(item.path, skipped=item.skipped) if item.skipped else _photo_result(next(outcomes))
+
+
+def _read_regular_photo(path):
+    """Only regular files are read: a pipe or a device named ``.jpg`` would block for ever."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise PhotoReadError(f"{path}: no such file") from None
+    except OSError as error:
+        raise PhotoReadError(f"{path}: cannot read it ({error.strerror or error})") from None
+    if stat.S_ISDIR(mode):
+        raise PhotoReadError(f"{path}: a folder, not a photo")
+    if not stat.S_ISREG(mode):
+        raise PhotoReadError(
+            f"{path}: not a regular file (a pipe, socket or device?); copy the photo to a file"
+        )
+    return read_photo(path)
+
+
+def _photo_result(outcome):
+    result = PhotoResult(outcome.job.path, outcome.faces, whole_image=outcome.whole_image)
+    result.annotated = outcome.annotated
+    if outcome.error is not None:
+        error = outcome.error
+        result.error = (
+            str(error) if isinstance(error, PhotoReadError) else f"{outcome.job.path}: {first_line(error)}"
+        )
+    return result
 
 
 def _predict_video(path, pipeline, output_stem, fps, time_constant):
@@ -129,23 +211,8 @@ def _predict_video(path, pipeline, output_stem, fps, time_constant):
         return predict_video(path, pipeline, output_stem, fps, time_constant)
     except VideoReadError as error:
         return VideoResult(path, error=str(error))
-
-
-def _predict_photo(path, pipeline, annotated_path, whole_image):
-    if not path.exists():
-        return PhotoResult(path, error=f"{path}: no such file")
-    try:
-        photo = read_photo(path)
-    except PhotoReadError as error:
-        return PhotoResult(path, error=str(error))
-    local, fallback = pipeline(photo.rgb, whole_image)
-    result = PhotoResult(path, whole_image=fallback)
-    result.faces = [FaceResult(face.box.scaled(photo.scale), face.probabilities) for face in local]
-    if local and annotated_path is not None:
-        annotated_path.parent.mkdir(parents=True, exist_ok=True)
-        annotate(photo.rgb, local).save(annotated_path)
-        result.annotated = annotated_path
-    return result
+    except Exception as error:  # noqa: BLE001 - any failure is this file's, not the batch's
+        return VideoResult(path, error=f"{path}: {first_line(error)}")
 
 
 def format_table(results):
@@ -154,28 +221,52 @@ def format_table(results):
     time in each emotion). Files are named by their path as given, so two of one name stay apart."""
     photos = [result for result in results if not isinstance(result, VideoResult)]
     videos = [result for result in results if isinstance(result, VideoResult)]
-    tables = [_table(photos, "photo", "face", "box x,y,w,h", _face_rows)] if photos else []
+    tables = [_table(photos, "photo")] if photos else []
     if videos:
-        tables.append(_table(videos, "video", "face", "seen (seconds)", _track_rows, "share of time"))
+        tables.append(_table(videos, "video"))
     return "\n\n".join(tables)
 
 
-def _table(results, kind, number_title, where_title, rows, values_title=None):
-    names = [shown_name(result.path) for result in results]
-    width = min(max([len(kind), *map(len, names)]), NAME_WIDTH)
+TABLE_KINDS = {
+    "photo": ("face", "box x,y,w,h", None),
+    "video": ("face", "seen (seconds)", "share of time"),
+}
+
+
+def _table(results, kind):
+    width = name_width(result.path for result in results)
+    return "\n".join(
+        [table_header(kind, width), *(line for result in results for line in result_lines(result, width))]
+    )
+
+
+def name_width(paths):
+    """The width of the file column: the longest name shown, at most :data:`NAME_WIDTH`."""
+    return min(max([len("photo"), *(len(shown_name(path)) for path in paths)]), NAME_WIDTH)
+
+
+def table_header(kind, width):
+    number_title, where_title, values_title = TABLE_KINDS[kind]
     header = f"{kind:<{width}} {number_title:>4}  {where_title:<19} {'emotion':<9}" + "".join(
         f"{name[:8]:>9}" for name in EMOTIONS
     )
-    lines = [header + (f"  ({values_title})" if values_title else "")]
-    for result, name in zip(results, names, strict=True):
-        name = name if len(name) <= width else "..." + name[-(width - 3) :]
-        if result.skipped:
-            lines.append(f"{name:<{width}} skipped: {result.skipped}")
-        elif result.error:
-            lines.append(f"{name:<{width}} error: {result.error}")
-        else:
-            lines += [f"{name:<{width}} {row}" for row in rows(result)]
-    return "\n".join(lines)
+    return header + (f"  ({values_title})" if values_title else "")
+
+
+def result_lines(result, width):
+    """A file's lines in the table: one per face (photo) or track (video), or one saying why none."""
+    name = shown_name(result.path)
+    name = name if len(name) <= width else "..." + name[-(width - 3) :]
+    if result.skipped:
+        return [f"{name:<{width}} skipped: {result.skipped}"]
+    if result.error:
+        return [f"{name:<{width}} error: {result.error}"]
+    rows = _track_rows(result) if isinstance(result, VideoResult) else _face_rows(result)
+    return [f"{name:<{width}} {row}" for row in rows]
+
+
+def table_kind(result):
+    return "video" if isinstance(result, VideoResult) else "photo"
 
 
 def _face_rows(result):

@@ -8,7 +8,7 @@ checkout too.
 
 from pathlib import Path
 
-from .checkpoints import BEST_MODEL
+from .run_files import BEST_MODEL
 
 PACKAGE = Path(__file__).resolve().parent
 CANDIDATE_FOLDERS = (
