@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -92,3 +94,14 @@ def test_compare_command_takes_a_tflite_export(exported, learnable_csv, capsys):
     assert main(["compare", str(run.best_model_path), str(paths["int8"]), "--data", str(learnable_csv)]) == 0
     row_b = capsys.readouterr().out.splitlines()[3]
     assert row_b.startswith(f"B{expected:>17.4f}") and row_b.endswith("fernet_fer2013_int8.tflite")
+
+
+def test_predicting_with_a_tflite_export_loads_no_keras(exported, tmp_path):
+    _, _, paths = exported
+    code = (
+        "import sys\nfrom fercnn.cli import main\n"
+        f"status = main(['predict', '--model', {str(paths['int8'])!r}, '--output-dir', {str(tmp_path)!r}])\n"
+        "print(status, 'keras' in sys.modules, 'tensorflow' in sys.modules)"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert ran.stdout.strip().splitlines()[-1] == "0 False False"

@@ -109,7 +109,7 @@ def test_cli_predicts_with_a_trained_model_and_prints_json(trained_run, portrait
     assert len(me["faces"]) == 1 and me["faces"][0]["emotion"] in EMOTIONS
     assert sum(me["faces"][0]["probabilities"].values()) == pytest.approx(1.0, abs=1e-3)
     assert "bad.png" in bad["error"]
-    assert (tmp_path / "out" / "me_emotions.png").is_file()
+    assert (tmp_path / "out" / "me_emotions.jpg").is_file()  # a JPEG photo keeps its format
 
 
 def test_camera_snapshot_outside_colab_says_what_to_do_instead():
