@@ -445,3 +445,34 @@ def test_the_documented_table_is_this_list():
 
 if __name__ == "__main__":
     print(bad_inputs_table(), end="")
+
+
+def test_a_model_whose_outputs_are_not_probabilities_is_refused(tmp_path):
+    import keras
+
+    from fercnn.model_files import ModelFileError
+    from fercnn.predict import load_classifier
+
+    inputs = keras.Input((48, 48, 1))
+    logits = keras.layers.Dense(7)(keras.layers.Flatten()(keras.layers.Rescaling(1 / 255)(inputs)))
+    keras.Model(inputs, logits).save(tmp_path / "logits.keras")
+    with pytest.raises(ModelFileError, match="not probabilities.*softmax"):
+        load_classifier(tmp_path / "logits.keras")
+    diverged = keras.Model(inputs, keras.layers.Softmax()(logits))
+    diverged.set_weights([np.full_like(weights, np.nan) for weights in diverged.get_weights()])
+    diverged.save(tmp_path / "nan.keras")
+    with pytest.raises(ModelFileError, match="NaN or infinite outputs"):
+        load_classifier(tmp_path / "nan.keras")
+
+
+def test_a_diverging_run_stops_with_a_message_and_saves_no_nan_model(learnable_csv, tmp_path):
+    from conftest import tiny_config
+
+    from fercnn.training import TrainingDivergedError, train
+
+    with pytest.raises(ValueError, match="learning_rate must be a number > 0"):
+        tiny_config(learnable_csv, tmp_path / "nan", learning_rate=float("nan"))
+    config = tiny_config(learnable_csv, tmp_path / "run", learning_rate=1e30, epochs=2)
+    with pytest.raises(TrainingDivergedError, match="lower --learning-rate"):
+        train(config, verbose=0)
+    assert not (tmp_path / "run" / "fernet_fer2013.keras").exists()

@@ -55,8 +55,8 @@ class TrainConfig:
         for name in ("epochs", "batch_size", "patience"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
-        if self.learning_rate <= 0:
-            raise ValueError(f"learning_rate must be > 0, got {self.learning_rate}")
+        if not self.learning_rate > 0 or self.learning_rate == float("inf"):
+            raise ValueError(f"learning_rate must be a number > 0 (2e-3 is usual), got {self.learning_rate}")
         if not 0 <= self.label_smoothing < 1:
             raise ValueError(f"label_smoothing must be in [0, 1), got {self.label_smoothing}")
         for name in ("mixup_alpha", "cutmix_alpha"):

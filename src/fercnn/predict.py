@@ -17,7 +17,7 @@ import numpy as np
 
 from .errors import PhotoReadError
 from .labels import EMOTIONS
-from .model_files import first_line, load_keras_model, require_model_file
+from .model_files import ModelFileError, first_line, load_keras_model, require_model_file
 from .photo_inputs import collect_inputs
 from .photo_stream import PhotoJob, stream_photos
 from .photos import read_photo
@@ -86,8 +86,29 @@ def load_classifier(path=None):
     if path.suffix == ".tflite":
         from .litert import TFLiteClassifier
 
-        return TFLiteClassifier(path)
-    return KerasClassifier(load_keras_model(path))
+        classifier = TFLiteClassifier(path)
+    else:
+        classifier = KerasClassifier(load_keras_model(path))
+    check_probabilities(
+        path, classifier(np.stack([np.zeros((48, 48, 1), np.uint8), np.full((48, 48, 1), 128, np.uint8)]))
+    )
+    return classifier
+
+
+def check_probabilities(path, outputs):
+    """Refuse a model whose outputs are not probabilities: one without a softmax would annotate
+    "happy 5976%", one with NaN weights (a diverged run) would name "angry" for every face."""
+    outputs = np.asarray(outputs, dtype="float64")
+    if not np.isfinite(outputs).all():
+        raise ModelFileError(
+            f"model {path} gives NaN or infinite outputs (its training diverged?): train it again "
+            "with a lower --learning-rate, or use another model"
+        )
+    if (outputs < -1e-6).any() or not np.allclose(outputs.sum(axis=1), 1, atol=1e-3):
+        raise ModelFileError(
+            f"model {path} gives outputs that are not probabilities (they do not add up to 1): "
+            "its last layer needs a softmax"
+        )
 
 
 def predict_photos(

@@ -207,6 +207,7 @@ def _load_or_build_trainer(config, output_dir, state, steps_per_epoch, build_net
 def _callbacks(config, output_dir, trainer, state):
     """Logging and checkpointing after each epoch, and the end of each one-epoch ``fit``."""
     callbacks = [
+        StopOnNonFiniteLoss(),
         keras.callbacks.CSVLogger(output_dir / HISTORY, append=True),
         RunCheckpoint(output_dir, trainer.get_layer(NETWORK_NAME), state, config.patience),
         EndFitAfterOneEpoch(),
@@ -215,6 +216,31 @@ def _callbacks(config, output_dir, trainer, state):
         # validate the averaged weights; keep training the raw ones
         callbacks = [keras.callbacks.SwapEMAWeights(), *callbacks, KeepTrainingWeights()]
     return callbacks
+
+
+class TrainingDivergedError(ValueError):
+    """The loss became NaN or infinite: the weights are lost, and nothing later is saved."""
+
+
+class StopOnNonFiniteLoss(keras.callbacks.Callback):
+    """Stop at the first batch whose loss is not finite, before the epoch's end saves a model
+    of NaN weights as the best; the run folder keeps its last good checkpoint."""
+
+    def __init__(self):
+        super().__init__()
+        self.epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not np.isfinite(float(loss)):
+            raise TrainingDivergedError(
+                f"the training loss became {float(loss)} at epoch {self.epoch + 1}, batch {batch + 1}: "
+                "the run diverged; train again with a lower --learning-rate (the run folder keeps the last "
+                "completed epoch)"
+            )
 
 
 class EndFitAfterOneEpoch(keras.callbacks.Callback):
