@@ -181,6 +181,25 @@ CASES = (
     Case("a video with no face in any frame", ("predict", "{faceless_mp4}"), 0, "no face found in any of"),
     Case("--fps 0", ("predict", "{faceless_mp4}", "--fps", "0"), 2, "argument --fps: must be more than 0"),
     Case("--smoothing -1", ("predict", "{faceless_mp4}", "--smoothing", "-1"), 2, "must be 0 or more"),
+    # labelled photos and folders of photos
+    Case(
+        "evaluate --photos with a folder named for no emotion",
+        ("evaluate", "--photos", "{odd_labels}", "--output-dir", "{tmp}/eval"),
+        2,
+        "'joyful' is not an emotion this project knows; use one of afraid, anger, angry",
+    ),
+    Case(
+        "a pipe named like a photo",
+        ("predict", "{fifo}", "--output-dir", "{tmp}/fifo_out", "--detector", "haar"),
+        1,
+        "not a regular file (a pipe, socket or device?)",
+    ),
+    Case(
+        "a model without a softmax",
+        ("predict", "{photo}", "--model", "{logits_model}", "--output-dir", "{tmp}/logits_out"),
+        2,
+        "gives outputs that are not probabilities (they do not add up to 1): its last layer needs a softmax",
+    ),
 )
 
 
@@ -228,7 +247,18 @@ def inputs(tmp_path_factory, trained_run):
     (made.setdefault("text_mp4", tmp / "notes.mp4")).write_text("a text file\n" * 100)
     (made.setdefault("empty_mp4", tmp / "empty.mp4")).write_bytes(b"")
     made["faceless_mp4"] = _faceless_video(tmp / "faceless.mp4")
+    (made.setdefault("odd_labels", tmp / "odd_labels") / "joyful").mkdir(parents=True)
+    os.mkfifo(made.setdefault("fifo", tmp / "stream.jpg"))
+    made["logits_model"] = _logits_model(tmp / "logits.keras")
     return made
+
+
+def _logits_model(path):
+    import keras
+
+    inputs = keras.Input((48, 48, 1))
+    keras.Model(inputs, keras.layers.Dense(7)(keras.layers.Flatten()(inputs))).save(path)
+    return path
 
 
 def _faceless_video(path):
