@@ -111,3 +111,18 @@ def test_without_blazeface_weights_auto_falls_back_to_haar_and_says_how_to_insta
 def test_an_unknown_detector_name_is_refused():
     with pytest.raises(ValueError, match="choose one of auto, blazeface, haar"):
         face_detector("yolo")
+
+
+def test_a_face_that_fills_a_tight_crop_is_found_on_a_second_look():
+    """BlazeFace misses a face as large as its photo; the grey border of the second look finds it."""
+    from PIL import Image
+
+    from fercnn.faces import detect_faces, face_detector
+    from fercnn.predict import sample_photo
+
+    with Image.open(sample_photo()) as image:
+        tight = np.asarray(image.convert("RGB").crop((182, 70, 268, 165)).resize((128, 128)))
+    detector = face_detector("blazeface")
+    assert not detector(tight)  # the detector alone finds nothing: the face fills the photo
+    (face,) = detect_faces(tight, detector, min_size=16)
+    assert face.box.width > 100 and -30 < face.box.x < 10  # the whole crop, a little beyond it

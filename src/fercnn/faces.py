@@ -25,6 +25,8 @@ CASCADE_FILE = "haarcascade_frontalface_default.xml"
 # Detection runs on a copy at most this many pixels on its long side: the cascade is faster
 # there and, on large photos, finds far fewer false faces in fine texture (fabric, foliage).
 DETECTION_SIDE = 640
+BORDER_SHARE = 0.5  # the border of a second look for a face that fills the photo (see detect_faces)
+BORDER_GREY = (128, 128, 128)
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,9 @@ class Box:
 
     def scaled(self, factor):
         return Box(*(round(value * factor) for value in (self.x, self.y, self.width, self.height)))
+
+    def shifted(self, dx, dy):
+        return Box(self.x + dx, self.y + dy, self.width, self.height)
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,10 @@ class DetectedFace:
             None if self.eyes is None else tuple(tuple(float(v) * factor for v in eye) for eye in self.eyes)
         )
         return DetectedFace(self.box.scaled(factor), eyes, self.score)
+
+    def shifted(self, dx, dy):
+        eyes = None if self.eyes is None else tuple((x + dx, y + dy) for x, y in self.eyes)
+        return DetectedFace(self.box.shifted(dx, dy), eyes, self.score)
 
 
 class HaarDetector:
@@ -95,12 +104,24 @@ def detect_faces(image, detector, min_size=32):
     """Faces in ``image`` (RGB or gray uint8), left to right, in its pixels.
 
     Detection runs on a copy at most ``DETECTION_SIDE`` pixels on its long side; ``min_size``
-    is the smallest face side kept, in that copy's pixels.
+    is the smallest face side kept, in that copy's pixels. Where it finds none, it looks again
+    with a grey border of half the long side around the copy: a face that fills a tightly
+    cropped photo (a passport picture, a dataset's face crop) is larger than BlazeFace finds.
     """
     small = at_most(image, DETECTION_SIDE)
     factor = max(image.shape[:2]) / max(small.shape[:2])
-    found = [face for face in detector(small) if min(face.box.width, face.box.height) >= min_size]
+    found = _detect(small, detector, min_size)
+    if not found:
+        border = round(BORDER_SHARE * max(small.shape[:2]))
+        framed = cv2.copyMakeBorder(
+            small, border, border, border, border, cv2.BORDER_CONSTANT, value=BORDER_GREY
+        )
+        found = [face.shifted(-border, -border) for face in _detect(framed, detector, min_size)]
     return sorted((face.scaled(factor) for face in found), key=lambda face: (face.box.x, face.box.y))
+
+
+def _detect(image, detector, min_size):
+    return [face for face in detector(image) if min(face.box.width, face.box.height) >= min_size]
 
 
 def at_most(image, side):
