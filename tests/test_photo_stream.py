@@ -37,12 +37,13 @@ class CountingClassifier:
 
 
 class NumberedFaces:
-    """A detector for made-up photos whose first pixel is their number: photo n has n % 3 faces."""
+    """A detector for made-up photos whose central pixel is their number: photo n has n % 3 faces
+    (also on the second look, which puts a border around the photo)."""
 
     name = None  # not a named detector: the workers share it, which a stand-in allows
 
     def __call__(self, image):
-        count = int(image[0, 0, 0]) % 3
+        count = int(image[image.shape[0] // 2, image.shape[1] // 2, 0]) % 3
         return [DetectedFace(Box(10 * i, 0, 40, 40)) for i in range(count)]
 
 
