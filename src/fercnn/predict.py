@@ -111,38 +111,11 @@ def check_probabilities(path, outputs):
         )
 
 
-def predict_photos(
-    paths,
-    classifier,
-    output_dir=None,
-    whole_image=False,
-    min_face=32,
-    detector="auto",
-    fps=DEFAULT_FPS,
-    time_constant=DEFAULT_TIME_CONSTANT,
-    *,
-    annotate=True,
-    done=frozenset(),
-    workers=None,
-):
+def predict_photos(paths, classifier, *args, **options):
     """One result per file given or found in the folders given (see :mod:`fercnn.photo_inputs`):
     a :class:`PhotoResult` per photo, a :class:`fercnn.video.VideoResult` per video; the list of
     :func:`iter_predictions`, whose arguments these are."""
-    return list(
-        iter_predictions(
-            paths,
-            classifier,
-            output_dir,
-            whole_image,
-            min_face,
-            detector,
-            fps,
-            time_constant,
-            annotate=annotate,
-            done=done,
-            workers=workers,
-        )
-    )
+    return list(iter_predictions(paths, classifier, *args, **options))
 
 
 def iter_predictions(
