@@ -20,12 +20,12 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from data_argument import add_data_argument  # noqa: E402
 
-from fercnn.augment import augment_arrays  # noqa: E402
-from fercnn.config import TrainConfig  # noqa: E402
-from fercnn.evaluation import evaluate_split  # noqa: E402
-from fercnn.loading import load_fer2013  # noqa: E402
-from fercnn.mixing import training_arrays  # noqa: E402
-from fercnn.training import class_weights  # noqa: E402
+from fercnn.data.augment import augment_arrays  # noqa: E402
+from fercnn.data.loading import load_fer2013  # noqa: E402
+from fercnn.data.mixing import training_arrays  # noqa: E402
+from fercnn.evaluation.metrics import evaluate_split  # noqa: E402
+from fercnn.training.config import TrainConfig  # noqa: E402
+from fercnn.training.loop import class_weights  # noqa: E402
 
 BATCH = 512
 

@@ -21,9 +21,9 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from data_argument import add_data_argument  # noqa: E402
 
-from fercnn.augment import AugmentConfig, build_augmenter  # noqa: E402
-from fercnn.evaluation import predict_probabilities  # noqa: E402
-from fercnn.loading import load_fer2013  # noqa: E402
+from fercnn.data.augment import AugmentConfig, build_augmenter  # noqa: E402
+from fercnn.data.loading import load_fer2013  # noqa: E402
+from fercnn.runtime.classifier import as_classifier  # noqa: E402
 
 NEAR_IDENTITY = AugmentConfig(
     rotation_degrees=0.5,
@@ -59,7 +59,7 @@ def main():
 
 
 def accuracy(model, images, labels):
-    return float(np.mean(predict_probabilities(model, images).argmax(axis=1) == labels))
+    return float(np.mean(as_classifier(model)(images).argmax(axis=1) == labels))
 
 
 if __name__ == "__main__":

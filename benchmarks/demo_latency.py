@@ -1,7 +1,7 @@
 """The browser demo's time per webcam frame on the server, split by stage.
 
-Frames of the made-up portrait clip (:mod:`fercnn.sample_video`), 640x480, are JPEG-encoded as a
-browser sends them and fed to :meth:`fercnn.demo.DemoApp.webcam_frame`, the webcam tab's handler,
+Frames of the made-up portrait clip (:mod:`fercnn.media.sample_video`), 640x480, are JPEG-encoded as a
+browser sends them and fed to :meth:`fercnn.app.demo.DemoApp.webcam_frame`, the webcam tab's handler,
 with the pipeline's detector and classifier wrapped in timers. Stages: decode (the JPEG into
 pixels, as Gradio does before the handler), detect, crop (framing and tracking), classify, draw.
 Goal: under 40 ms a frame on 2 CPU cores.
@@ -24,9 +24,9 @@ from PIL import Image  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import Timed, time_pipeline  # noqa: E402
 
-import fercnn.demo as demo_module  # noqa: E402
-from fercnn.demo import DemoApp  # noqa: E402
-from fercnn.sample_video import sample_frames  # noqa: E402
+import fercnn.app.demo as demo_module  # noqa: E402
+from fercnn.app.demo import DemoApp  # noqa: E402
+from fercnn.media.sample_video import sample_frames  # noqa: E402
 
 STAGES = ("decode", "detect", "crop", "classify", "draw")
 

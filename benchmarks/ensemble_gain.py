@@ -1,7 +1,7 @@
 """What would averaging several models give? PublicTest figures of each model and of their mean.
 
 The mean of the models' probabilities is the teacher that ``train --teacher`` distils into one
-model (see ``fercnn.distill``), so its row is roughly the ceiling a distilled student aims at,
+model (see ``fercnn.training.distill``), so its row is roughly the ceiling a distilled student aims at,
 and the gap to the best single model is what distillation can hope to win back.
 
     python benchmarks/ensemble_gain.py MODEL.keras MODEL.keras ... [--data PATH]
@@ -16,8 +16,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 from data_argument import add_data_argument  # noqa: E402
 
-from fercnn.evaluation import SplitEvaluation, evaluate_split  # noqa: E402
-from fercnn.loading import load_fer2013  # noqa: E402
+from fercnn.data.loading import load_fer2013  # noqa: E402
+from fercnn.evaluation.metrics import SplitEvaluation, evaluate_split  # noqa: E402
 
 
 def mean_evaluation(evaluations):

@@ -18,11 +18,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from data_argument import add_data_argument  # noqa: E402
 
-from fercnn.export import accuracy_by_model, export_tflite  # noqa: E402
-from fercnn.litert import TFLiteClassifier  # noqa: E402
-from fercnn.loading import load_fer2013  # noqa: E402
-from fercnn.predict import load_classifier  # noqa: E402
-from fercnn.shipped import shipped_model  # noqa: E402
+from fercnn.data.loading import load_fer2013  # noqa: E402
+from fercnn.models.shipped import shipped_model  # noqa: E402
+from fercnn.runtime.classifier import load_classifier  # noqa: E402
+from fercnn.runtime.export import accuracy_by_model, export_tflite  # noqa: E402
+from fercnn.runtime.litert import TFLiteClassifier  # noqa: E402
 
 
 def latency_ms(classify, face, repeats=200):

@@ -2,7 +2,7 @@
 
 PublicTest faces are pasted into 640x480 scenes (:mod:`scenes`: sizes 96-200 px, turns up to 10
 degrees, brightness, one to three faces, backgrounds that ship with scikit-image) and run through
-:class:`fercnn.pipeline.FacePipeline`, the code path of ``python -m fercnn predict``. For each
+:class:`fercnn.faces.pipeline.FacePipeline`, the code path of ``python -m fercnn predict``. For each
 detector it prints detection recall, false faces per 100 scenes, accuracy over all faces (a missed
 face counts as wrong) and over the faces found, and the time per scene. Two references on the same
 faces: the classifier given the FER2013 crops directly ("direct"), and given each face cut back out
@@ -28,12 +28,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from data_argument import add_data_argument  # noqa: E402
 from scenes import background_photos, exact_crop, make_scene, match_faces  # noqa: E402
 
-from fercnn import blazeface  # noqa: E402
-from fercnn.blazeface import BlazeFaceDetector  # noqa: E402
-from fercnn.faces import face_detector  # noqa: E402
-from fercnn.loading import load_fer2013  # noqa: E402
-from fercnn.pipeline import FacePipeline  # noqa: E402
-from fercnn.predict import load_classifier  # noqa: E402
+from fercnn.data.loading import load_fer2013  # noqa: E402
+from fercnn.faces import blazeface  # noqa: E402
+from fercnn.faces.blazeface import BlazeFaceDetector  # noqa: E402
+from fercnn.faces.detection import face_detector  # noqa: E402
+from fercnn.faces.pipeline import FacePipeline  # noqa: E402
+from fercnn.runtime.classifier import load_classifier  # noqa: E402
 
 GOALS = (
     "goals: recall >= 97%, false faces < 1 per 100 scenes, loss against direct <= 3 points, < 30 ms a scene"
@@ -105,7 +105,7 @@ def save_examples(path, pipeline, scenes, labels, count=4):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from fercnn.annotate import annotate
+    from fercnn.faces.annotate import annotate
     from fercnn.labels import EMOTIONS
 
     figure, axes = plt.subplots(2, count // 2, figsize=(6.4 * count // 2, 9.6))

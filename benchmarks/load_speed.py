@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from fercnn.loading import load_fer2013
+from fercnn.data.loading import load_fer2013
 
 REAL = os.environ.get("FER2013_CSV")
 ROWS = 35_887

@@ -20,10 +20,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 from data_argument import add_data_argument  # noqa: E402
 
-from fercnn.evaluation import evaluate_split  # noqa: E402
+from fercnn.data.loading import load_fer2013  # noqa: E402
+from fercnn.evaluation.intervals import compare_predictions  # noqa: E402
+from fercnn.evaluation.metrics import evaluate_split  # noqa: E402
 from fercnn.labels import SPLIT_TO_USAGE, SPLITS  # noqa: E402
-from fercnn.loading import load_fer2013  # noqa: E402
-from fercnn.uncertainty import compare_predictions  # noqa: E402
 
 HEADER = "| model | plain | mirrored | gap (points) | only plain right | only mirrored right | McNemar p |"
 

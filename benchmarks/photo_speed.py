@@ -2,7 +2,7 @@
 
 Made-up folders of the portrait that ships with scikit-image, as JPEGs at 640x480 and
 1600x1200, so the benchmark runs anywhere. In one run, start-up excluded for both (each is
-warmed up on one photo first): ``predict``'s photo path (:func:`fercnn.predict.iter_predictions`,
+warmed up on one photo first): ``predict``'s photo path (:func:`fercnn.app.predict.iter_predictions`,
 the shipped model, BlazeFace where installed) with annotated copies written and without, and
 the ``fer`` package's own pipeline (``FER(mtcnn=False).detect_emotions``: its Haar cascade and
 quantized mini-Xception, in an environment of its own, see ``benchmarks/fer_package.py``).
@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fer_package import FER_VENV_DEFAULT, fer_package_predictions  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from fercnn.predict import iter_predictions, load_classifier, sample_photo  # noqa: E402
+from fercnn.app.predict import iter_predictions, sample_photo  # noqa: E402
+from fercnn.runtime.classifier import load_classifier  # noqa: E402
 
 SIZES = ((640, 480), (1600, 1200))
 GOAL = "goal: at least 2x the fer package's photos/s with annotated copies written, on 2 cores"

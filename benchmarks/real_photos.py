@@ -13,7 +13,7 @@ package paired on the same photos (exact McNemar test), and the mean over the se
         [--flip-tta] [--prior NAME=PATH ...] [--fer-venv runs/fer-venv] [--json OUT]
 
 ``--prior NAME=PATH`` adds a model with its class prior corrected from the FER+ Training vote
-shares to uniform (:class:`fercnn.classifiers.PriorCorrected`); it needs FER2013_CSV (or data/)
+shares to uniform (:class:`fercnn.runtime.classifier.PriorCorrected`); it needs FER2013_CSV (or data/)
 with the FER+ votes beside it.
 """
 
@@ -30,14 +30,14 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fer_package import FER_VENV_DEFAULT, fer_package_predictions  # noqa: E402
 
-from fercnn.classifiers import FlipAveraged, PriorCorrected, prior_weights  # noqa: E402
-from fercnn.ferplus import vote_distribution  # noqa: E402
+from fercnn.data.ferplus import vote_distribution  # noqa: E402
+from fercnn.evaluation.intervals import compare_predictions  # noqa: E402
+from fercnn.evaluation.photos import PhotoScores, labelled_photos, photo_metrics, score_photos  # noqa: E402
+from fercnn.faces.pipeline import FacePipeline  # noqa: E402
 from fercnn.labels import EMOTIONS  # noqa: E402
-from fercnn.photo_evaluation import PhotoScores, labelled_photos, photo_metrics, score_photos  # noqa: E402
-from fercnn.pipeline import FacePipeline  # noqa: E402
-from fercnn.predict import load_classifier  # noqa: E402
-from fercnn.shipped import shipped_model  # noqa: E402
-from fercnn.uncertainty import compare_predictions  # noqa: E402
+from fercnn.models.shipped import shipped_model  # noqa: E402
+from fercnn.runtime.adjustments import FlipAveraged, PriorCorrected, prior_weights  # noqa: E402
+from fercnn.runtime.classifier import load_classifier  # noqa: E402
 
 FER_PACKAGE = "fer package"
 
@@ -85,7 +85,7 @@ def build_models(args):
 
 def ferplus_training_shares():
     """The share of each class in the FER+ vote distribution of FER2013's Training faces."""
-    from fercnn.loading import load_fer2013
+    from fercnn.data.loading import load_fer2013
 
     data = load_fer2013(os.environ.get("FER2013_CSV", "data"))
     votes = data["train"].ferplus_votes

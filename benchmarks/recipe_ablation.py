@@ -24,12 +24,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 from data_argument import add_data_argument  # noqa: E402
 
-from fercnn.augment import AugmentConfig  # noqa: E402
-from fercnn.config import TrainConfig  # noqa: E402
-from fercnn.evaluation import evaluate_split  # noqa: E402
-from fercnn.loading import load_fer2013  # noqa: E402
-from fercnn.model import ModelConfig, Stage  # noqa: E402
-from fercnn.training import train  # noqa: E402
+from fercnn.data.augment import AugmentConfig  # noqa: E402
+from fercnn.data.loading import load_fer2013  # noqa: E402
+from fercnn.evaluation.metrics import evaluate_split  # noqa: E402
+from fercnn.models.fernet import ModelConfig, Stage  # noqa: E402
+from fercnn.training.config import TrainConfig  # noqa: E402
+from fercnn.training.loop import train  # noqa: E402
 
 # The recipe every row starts from: the package defaults before this table, with the settings
 # the table went on to change in those defaults (class weighting, warp probability, the model's

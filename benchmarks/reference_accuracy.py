@@ -25,12 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from data_argument import add_data_argument  # noqa: E402
 from reference_model import build_reference_model  # noqa: E402
 
-from fercnn.checkpoints import STATE  # noqa: E402
-from fercnn.config import TrainConfig  # noqa: E402
-from fercnn.evaluation import METRICS_FILE  # noqa: E402
-from fercnn.loading import load_fer2013  # noqa: E402
-from fercnn.reporting import write_evaluation, write_training_curves  # noqa: E402
-from fercnn.training import train  # noqa: E402
+from fercnn.data.loading import load_fer2013  # noqa: E402
+from fercnn.evaluation.metrics import METRICS_FILE  # noqa: E402
+from fercnn.evaluation.report import write_evaluation, write_training_curves  # noqa: E402
+from fercnn.training.checkpoints import STATE  # noqa: E402
+from fercnn.training.config import TrainConfig  # noqa: E402
+from fercnn.training.loop import train  # noqa: E402
 
 FIRST_CYCLE = TrainConfig(epochs=40, patience=40)  # the package defaults, run to the end
 ARCHITECTURE_NOTE = "architecture.txt"

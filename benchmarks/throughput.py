@@ -31,8 +31,8 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reference_model import build_reference_model  # noqa: E402
 
-from fercnn.config import TrainConfig  # noqa: E402
-from fercnn.model import ModelConfig, build_fernet  # noqa: E402
+from fercnn.models.fernet import ModelConfig, build_fernet  # noqa: E402
+from fercnn.training.config import TrainConfig  # noqa: E402
 
 
 def steady_images_per_second(step, batches, warmup=3):

@@ -18,7 +18,7 @@ class Timed:
 
 
 def time_pipeline(pipeline, totals):
-    """Wrap a :class:`fercnn.pipeline.FacePipeline`'s detector and classifier in timers."""
+    """Wrap a :class:`fercnn.faces.pipeline.FacePipeline`'s detector and classifier in timers."""
     pipeline.detector = Timed(pipeline.detector, totals, "detect")
     pipeline.classifier = Timed(pipeline.classifier, totals, "classify")
     return pipeline

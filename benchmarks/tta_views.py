@@ -20,10 +20,10 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from data_argument import add_data_argument  # noqa: E402
 
-from fercnn.dataset import Split  # noqa: E402
-from fercnn.evaluation import evaluate_split, macro_f1  # noqa: E402
-from fercnn.loading import load_fer2013  # noqa: E402
-from fercnn.shipped import shipped_model  # noqa: E402
+from fercnn.data.dataset import Split  # noqa: E402
+from fercnn.data.loading import load_fer2013  # noqa: E402
+from fercnn.evaluation.metrics import evaluate_split, macro_f1  # noqa: E402
+from fercnn.models.shipped import shipped_model  # noqa: E402
 
 SHIFTS = (1, 2, 3)
 

@@ -1,7 +1,7 @@
 """Frames per second through ``predict`` on a 640x480 video, split by stage.
 
-Made-up videos of the sample portrait (:mod:`fercnn.sample_video`) with one and with three faces
-run through :func:`fercnn.video.predict_video`'s own loop, every frame classified, with the
+Made-up videos of the sample portrait (:mod:`fercnn.media.sample_video`) with one and with three faces
+run through :func:`fercnn.app.video.predict_video`'s own loop, every frame classified, with the
 pipeline's detector and classifier wrapped in timers. Stages: decode (reading and converting a
 frame), detect, crop (framing the faces), classify (all faces of a frame in one batch), annotate
 (drawing onto the frame) and encode (writing the annotated video). Goal: 25 frames a second with
@@ -24,12 +24,15 @@ import cv2  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import Timed, time_pipeline  # noqa: E402
 
-from fercnn.pipeline import FacePipeline  # noqa: E402
-from fercnn.predict import load_classifier  # noqa: E402
-from fercnn.sample_video import write_sample_video  # noqa: E402
-from fercnn.tracking import FaceTracker  # noqa: E402
-from fercnn.video import annotate_frame, video_writer  # noqa: E402
-from fercnn.video_frames import VideoFile  # noqa: E402
+from fercnn.app.video import annotate_frame  # noqa: E402
+from fercnn.faces.pipeline import FacePipeline  # noqa: E402
+from fercnn.faces.tracking import FaceTracker  # noqa: E402
+from fercnn.media.sample_video import write_sample_video  # noqa: E402
+from fercnn.media.video_frames import (
+    VideoFile,  # noqa: E402
+    video_writer,  # noqa: E402
+)
+from fercnn.runtime.classifier import load_classifier  # noqa: E402
 
 STAGES = ("decode", "detect", "crop", "classify", "annotate", "encode")
 

@@ -13,12 +13,12 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from fercnn import checkpoints  # noqa: E402
-from fercnn import training as train_module  # noqa: E402
-from fercnn.config import TrainConfig  # noqa: E402
 from fercnn.labels import EMOTIONS, IMAGE_SIZE, SPLIT_TO_USAGE  # noqa: E402
-from fercnn.model import ModelConfig, Stage  # noqa: E402
-from fercnn.training import train  # noqa: E402
+from fercnn.models.fernet import ModelConfig, Stage  # noqa: E402
+from fercnn.training import checkpoints  # noqa: E402
+from fercnn.training import loop as train_module  # noqa: E402
+from fercnn.training.config import TrainConfig  # noqa: E402
+from fercnn.training.loop import train  # noqa: E402
 
 # The real FER2013 CSV, where the environment names one (CI does when it has the data): a few
 # tests check the loader and the shipped model's figures on it, and skip without it.

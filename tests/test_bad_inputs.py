@@ -204,7 +204,7 @@ CASES = (
 
 
 def run(argv, capsys):
-    from fercnn.cli import main
+    from fercnn.app.cli import main
 
     try:
         status = main(list(argv))
@@ -273,7 +273,7 @@ def _faceless_video(path):
 
 
 def _sample_photo():
-    from fercnn.predict import sample_photo
+    from fercnn.app.predict import sample_photo
 
     return sample_photo()
 
@@ -364,7 +364,7 @@ def test_a_folder_reports_what_it_skipped_and_reads_the_rest(inputs, capsys):
 
 
 def test_16_bit_faces_in_image_folders_load_like_8_bit_ones(tmp_path):
-    from fercnn.loading import load_fer2013
+    from fercnn.data.loading import load_fer2013
 
     images, labels = make_faces(1)
     for index, (image, label) in enumerate(zip(images, labels, strict=True)):
@@ -376,7 +376,7 @@ def test_16_bit_faces_in_image_folders_load_like_8_bit_ones(tmp_path):
 
 
 def test_image_folders_read_sub_folders_and_warn_of_empty_classes(tmp_path):
-    from fercnn.loading import load_fer2013
+    from fercnn.data.loading import load_fer2013
 
     images, _ = make_faces(1)
     (tmp_path / "train" / "happy" / "batch2").mkdir(parents=True)
@@ -390,7 +390,7 @@ def test_image_folders_read_sub_folders_and_warn_of_empty_classes(tmp_path):
 
 
 def test_ctrl_c_during_training_says_how_to_resume(inputs, tmp_path, monkeypatch, capsys):
-    from fercnn import training
+    from fercnn.training import loop as training
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -412,7 +412,7 @@ def test_resuming_a_run_reads_its_own_settings(inputs, trained_run, tmp_path, ca
 
 
 def test_a_gzipped_csv_with_crlf_and_blank_lines_loads_every_row(tmp_path):
-    from fercnn.loading import load_fer2013
+    from fercnn.data.loading import load_fer2013
 
     rows = synthetic_rows((2, 1), ("train", "validation"))
     text = "emotion,pixels,Usage\r\n" + "\r\n\r\n".join(rows) + "\r\n"
@@ -480,8 +480,8 @@ if __name__ == "__main__":
 def test_a_model_whose_outputs_are_not_probabilities_is_refused(tmp_path):
     import keras
 
-    from fercnn.model_files import ModelFileError
-    from fercnn.predict import load_classifier
+    from fercnn.models.files import ModelFileError
+    from fercnn.runtime.classifier import load_classifier
 
     inputs = keras.Input((48, 48, 1))
     logits = keras.layers.Dense(7)(keras.layers.Flatten()(keras.layers.Rescaling(1 / 255)(inputs)))
@@ -498,7 +498,7 @@ def test_a_model_whose_outputs_are_not_probabilities_is_refused(tmp_path):
 def test_a_diverging_run_stops_with_a_message_and_saves_no_nan_model(learnable_csv, tmp_path):
     from conftest import tiny_config
 
-    from fercnn.training import TrainingDivergedError, train
+    from fercnn.training.loop import TrainingDivergedError, train
 
     with pytest.raises(ValueError, match="learning_rate must be a number > 0"):
         tiny_config(learnable_csv, tmp_path / "nan", learning_rate=float("nan"))

@@ -5,7 +5,7 @@ import keras
 import numpy as np
 from conftest import TINY_MODEL, make_faces
 
-from fercnn.model import build_fernet
+from fercnn.models.fernet import build_fernet
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import batchnorm_statistics  # noqa: E402

@@ -7,10 +7,11 @@ import numpy as np
 import pytest
 from conftest import synthetic_rows, write_csv
 
-from fercnn import calibrate
-from fercnn.cli import main
-from fercnn.evaluation import expected_calibration_error, negative_log_likelihood, predict_probabilities
-from fercnn.loading import load_fer2013
+from fercnn.app.cli import main
+from fercnn.data.loading import load_fer2013
+from fercnn.evaluation import calibration as calibrate
+from fercnn.evaluation.metrics import expected_calibration_error, negative_log_likelihood
+from fercnn.runtime.classifier import as_classifier
 
 
 def calibrated_faces(count=20000, classes=7, seed=0):
@@ -49,9 +50,9 @@ def test_calibration_error_by_hand_and_on_calibrated_faces():
 def test_folding_divides_the_models_logits(trained_run, learnable_csv):
     model = keras.models.load_model(trained_run[1].best_model_path)
     images = load_fer2013(learnable_csv)["validation"].images
-    before = predict_probabilities(model, images)
+    before = as_classifier(model)(images)
     calibrate.fold_temperature(model, 0.5)
-    after = predict_probabilities(model, images)
+    after = as_classifier(model)(images)
     np.testing.assert_allclose(after, calibrate.rescale(before, 0.5), atol=1e-5)
     assert np.array_equal(after.argmax(axis=1), before.argmax(axis=1))
 
@@ -73,7 +74,7 @@ def test_cli_calibrates_on_publictest_and_records_it(trained_run, learnable_csv,
     assert record["after"]["nll"] <= record["before"]["nll"] + 1e-6  # float32 weights against float64 fit
     assert record["after"]["accuracy"] == record["before"]["accuracy"]
     validation = load_fer2013(learnable_csv)["validation"]
-    saved = predict_probabilities(keras.models.load_model(out / "fernet_fer2013.keras"), validation.images)
+    saved = as_classifier(keras.models.load_model(out / "fernet_fer2013.keras"))(validation.images)
     assert negative_log_likelihood(saved, validation.labels) == pytest.approx(record["after"]["nll"])
 
 

@@ -3,7 +3,7 @@ import json
 import pytest
 from conftest import synthetic_rows, write_csv
 
-from fercnn.cli import build_parser, config_from_args, main
+from fercnn.app.cli import build_parser, config_from_args, main
 
 
 def test_train_writes_model_metrics_and_plots_then_evaluate_reproduces_them(

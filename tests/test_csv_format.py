@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 from conftest import csv_rows, make_faces, synthetic_rows, write_csv
 
-from fercnn import csv_format
+from fercnn.data import fer_csv as csv_format
+from fercnn.data.loading import load_fer2013
 from fercnn.errors import DatasetFormatError, MissingSplitError
-from fercnn.loading import load_fer2013
 
 
 def test_csv_loads_every_split_with_exact_pixels_and_labels(fer_csv):

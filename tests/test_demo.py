@@ -18,13 +18,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from fercnn.app.predict import sample_photo
 from fercnn.labels import EMOTIONS
-from fercnn.predict import sample_photo
-from fercnn.sample_video import sample_frames, write_sample_video, write_y4m
+from fercnn.media.sample_video import sample_frames, write_sample_video, write_y4m
 
 gradio = pytest.importorskip("gradio", reason="the demo extra (Gradio) is not installed")
 
-from fercnn.demo import DemoApp, build_demo  # noqa: E402
+from fercnn.app.demo import DemoApp, build_demo  # noqa: E402
 
 
 @pytest.fixture(scope="module")

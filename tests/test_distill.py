@@ -7,13 +7,13 @@ import numpy as np
 import pytest
 from conftest import LEARNED, tiny_config, train_until_crash
 
-from fercnn import distill
-from fercnn import training as train_module
-from fercnn.cli import build_parser, config_from_args
-from fercnn.config import TrainConfig
-from fercnn.evaluation import evaluate_split
-from fercnn.loading import load_fer2013
-from fercnn.training import train
+from fercnn.app.cli import build_parser, config_from_args
+from fercnn.data.loading import load_fer2013
+from fercnn.evaluation.metrics import evaluate_split
+from fercnn.training import distill
+from fercnn.training import loop as train_module
+from fercnn.training.config import TrainConfig
+from fercnn.training.loop import train
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,8 @@
 import numpy as np
 from conftest import make_faces
 
-from fercnn.dataset import FER2013, Split
-from fercnn.duplicates import duplicate_table
+from fercnn.data.dataset import FER2013, Split
+from fercnn.data.duplicates import duplicate_table
 
 
 def test_duplicates_within_and_across_splits_with_label_conflicts():

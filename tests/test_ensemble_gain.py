@@ -3,7 +3,7 @@ from pathlib import Path
 
 import numpy as np
 
-from fercnn.evaluation import SplitEvaluation
+from fercnn.evaluation.metrics import SplitEvaluation
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import ensemble_gain  # noqa: E402

@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from fercnn import reporting
-from fercnn.dataset import FER2013, Split
-from fercnn.evaluation import SplitEvaluation, format_mirror_gap
-from fercnn.loading import load_fer2013
-from fercnn.reporting import write_evaluation
+from fercnn.data.dataset import FER2013, Split
+from fercnn.data.loading import load_fer2013
+from fercnn.evaluation import report as reporting
+from fercnn.evaluation.metrics import SplitEvaluation, format_mirror_gap
+from fercnn.evaluation.report import write_evaluation
 
 
 def test_evaluation_writes_readable_metrics_reports_and_plots(trained_run, learnable_csv, tmp_path):

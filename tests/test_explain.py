@@ -1,8 +1,8 @@
 import keras
 import numpy as np
 
-from fercnn.explain import grad_cam, pick_examples
-from fercnn.loading import load_fer2013
+from fercnn.data.loading import load_fer2013
+from fercnn.evaluation.gradcam import grad_cam, pick_examples
 
 
 def test_grad_cam_gives_one_normalised_map_per_face(trained_run, learnable_csv):

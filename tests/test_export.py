@@ -5,11 +5,12 @@ import sys
 import numpy as np
 import pytest
 
-from fercnn.cli import main
-from fercnn.export import accuracy_by_model, export_tflite
-from fercnn.litert import TFLiteClassifier
-from fercnn.loading import load_fer2013
-from fercnn.predict import load_classifier, predict_photos, sample_photo
+from fercnn.app.cli import main
+from fercnn.app.predict import predict_photos, sample_photo
+from fercnn.data.loading import load_fer2013
+from fercnn.runtime.classifier import load_classifier
+from fercnn.runtime.export import accuracy_by_model, export_tflite
+from fercnn.runtime.litert import TFLiteClassifier
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +100,7 @@ def test_compare_command_takes_a_tflite_export(exported, learnable_csv, capsys):
 def test_predicting_with_a_tflite_export_loads_no_keras(exported, tmp_path):
     _, _, paths = exported
     code = (
-        "import sys\nfrom fercnn.cli import main\n"
+        "import sys\nfrom fercnn.app.cli import main\n"
         f"status = main(['predict', '--model', {str(paths['int8'])!r}, '--output-dir', {str(tmp_path)!r}])\n"
         "print(status, 'keras' in sys.modules, 'tensorflow' in sys.modules)"
     )

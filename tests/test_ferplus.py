@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 from conftest import synthetic_rows, tiny_config, write_csv
 
+from fercnn.data.ferplus import NO_MAJORITY, VOTE_COLUMNS, ferplus_targets, majority_labels, vote_distribution
+from fercnn.data.loading import load_fer2013
 from fercnn.errors import DatasetFormatError, MissingSplitError
-from fercnn.evaluation import evaluate
-from fercnn.ferplus import NO_MAJORITY, VOTE_COLUMNS, ferplus_targets, majority_labels, vote_distribution
+from fercnn.evaluation.metrics import evaluate
 from fercnn.labels import EMOTIONS
-from fercnn.loading import load_fer2013
-from fercnn.training import train
+from fercnn.training.loop import train
 
 HEADER = "emotion,Usage," + ",".join(VOTE_COLUMNS)
 # FER+'s column of each FER2013 class, in FER2013's order (angry ... neutral)

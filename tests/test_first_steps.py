@@ -42,7 +42,7 @@ FIRST_STEPS = (
 )
 RUN_ALL = """
 import json, sys
-from fercnn.cli import main
+from fercnn.app.cli import main
 print(json.dumps([main(argv) for argv in json.loads(sys.argv[1])]))
 """
 
@@ -167,7 +167,7 @@ def test_an_installed_wheel_finds_the_shipped_model(clone, tmp_path):
     subprocess.run(install, check=True, capture_output=True)
     found = (
         subprocess.run(
-            [sys.executable, "-c", "from fercnn.shipped import shipped_model; print(shipped_model())"],
+            [sys.executable, "-c", "from fercnn.models.shipped import shipped_model; print(shipped_model())"],
             cwd=tmp_path,
             env=os.environ | {"PYTHONPATH": str(site), "TF_CPP_MIN_LOG_LEVEL": "2"},
             capture_output=True,

@@ -3,9 +3,9 @@ import pytest
 from conftest import make_faces
 from PIL import Image
 
+from fercnn.data.loading import load_fer2013
 from fercnn.errors import DatasetFormatError, DatasetNotFoundError
 from fercnn.labels import EMOTIONS
-from fercnn.loading import load_fer2013
 
 
 def write_release(root, names_by_folder, suffix=".png"):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from fercnn.faces import Box
+from fercnn.faces.boxes import Box
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import in_scene  # noqa: E402

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from fercnn.mixing import cut_and_paste, training_arrays
+from fercnn.data.mixing import cut_and_paste, training_arrays
 
 
 def faces(count=64, seed=0):

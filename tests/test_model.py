@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from fercnn.model import ModelConfig, Stage, build_fernet
+from fercnn.models.fernet import ModelConfig, Stage, build_fernet
 
 
 def test_raw_pixels_in_probabilities_out():

@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from fercnn.classifiers import FlipAveraged, PriorCorrected, prior_weights
-from fercnn.cli import main
+from fercnn.app.cli import main
+from fercnn.app.predict import sample_photo
 from fercnn.errors import DatasetFormatError
-from fercnn.faces import Box
+from fercnn.evaluation.photos import labelled_photos, photo_metrics, score_photos
+from fercnn.faces.boxes import Box
+from fercnn.faces.pipeline import FaceResult
 from fercnn.labels import EMOTIONS
-from fercnn.photo_evaluation import labelled_photos, photo_metrics, score_photos
-from fercnn.pipeline import FaceResult
-from fercnn.predict import sample_photo
+from fercnn.runtime.adjustments import FlipAveraged, PriorCorrected, prior_weights
 
 
 def one_hot(name):
@@ -140,7 +140,7 @@ def test_compare_on_photos_pairs_two_models_on_the_same_photos(tmp_path, capsys)
     photos = tmp_path / "portraits"
     (photos / "happy").mkdir(parents=True)
     shutil.copy(sample_photo(), photos / "happy" / "astronaut.png")
-    from fercnn.shipped import shipped_model
+    from fercnn.models.shipped import shipped_model
 
     model = str(shipped_model())
     assert main(["compare", model, model, "--photos", str(photos), "--detector", "haar"]) == 0

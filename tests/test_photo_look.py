@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from conftest import make_faces, tiny_config
 
-from fercnn.augment import AugmentConfig
-from fercnn.photo_look import apply_photo_look
-from fercnn.training import train
+from fercnn.data.augment import AugmentConfig
+from fercnn.data.photo_look import apply_photo_look
+from fercnn.training.loop import train
 
 
 def faces():

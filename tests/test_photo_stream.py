@@ -14,15 +14,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from fercnn.cli import main
-from fercnn.faces import Box, DetectedFace
+from fercnn.app.cli import main
+from fercnn.app.photo_stream import PhotoJob, stream_photos
+from fercnn.app.predict import sample_photo
+from fercnn.app.prediction_table import COLUMNS, TABLE_FILE
+from fercnn.app.progress import Progress
+from fercnn.faces.boxes import Box, DetectedFace
+from fercnn.faces.pipeline import FacePipeline
 from fercnn.labels import EMOTIONS
-from fercnn.photo_stream import PhotoJob, stream_photos
-from fercnn.photos import Photo
-from fercnn.pipeline import FacePipeline
-from fercnn.predict import sample_photo
-from fercnn.prediction_table import COLUMNS, TABLE_FILE
-from fercnn.progress import Progress
+from fercnn.media.photos import Photo
 
 
 class CountingClassifier:
@@ -230,7 +230,7 @@ def test_help_of_every_command_and_a_tflite_prediction_load_no_keras():
         "demo",
     ]
     code = (
-        "import sys\nfrom fercnn.cli import main\n"
+        "import sys\nfrom fercnn.app.cli import main\n"
         "for command in sys.argv[1:]:\n"
         "    try:\n        main([*command.split(), '--help'])\n    except SystemExit:\n        pass\n"
         "print(sorted(name for name in ('keras', 'tensorflow') if name in sys.modules))"

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from fercnn.cli import main
+from fercnn.app.cli import main
+from fercnn.app.predict import format_table, predict_photos, sample_photo
 from fercnn.labels import EMOTIONS
-from fercnn.predict import format_table, predict_photos, sample_photo
 
 
 def brightness_classifier(faces):
@@ -113,7 +113,7 @@ def test_cli_predicts_with_a_trained_model_and_prints_json(trained_run, portrait
 
 
 def test_camera_snapshot_outside_colab_says_what_to_do_instead():
-    from fercnn.colab import take_camera_snapshot
+    from fercnn.app.colab import take_camera_snapshot
 
     with pytest.raises(RuntimeError, match="Colab only; pass the path of a photo"):
         take_camera_snapshot()

@@ -7,8 +7,8 @@ import keras
 import pytest
 from conftest import REAL_DATA
 
-from fercnn.evaluation import evaluate_split
-from fercnn.loading import load_fer2013
+from fercnn.data.loading import load_fer2013
+from fercnn.evaluation.metrics import evaluate_split
 
 MODELS = Path(__file__).resolve().parents[1] / "models"
 pytestmark = pytest.mark.skipif(REAL_DATA is None, reason="FER2013_CSV does not name the real FER2013 CSV")

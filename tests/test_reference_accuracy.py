@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from fercnn.config import TrainConfig
-from fercnn.loading import load_fer2013
+from fercnn.data.loading import load_fer2013
+from fercnn.training.config import TrainConfig
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import reference_accuracy  # noqa: E402

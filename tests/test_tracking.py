@@ -5,9 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from fercnn.faces import Box
-from fercnn.pipeline import FaceResult
-from fercnn.tracking import FaceTracker, shift
+from fercnn.faces.boxes import Box
+from fercnn.faces.pipeline import FaceResult
+from fercnn.faces.tracking import FaceTracker, shift
 
 HAPPY, SAD = np.eye(7)[3], np.eye(7)[4]
 

@@ -8,12 +8,18 @@ import pandas as pd
 import pytest
 from conftest import LEARNED, Crash, synthetic_rows, tiny_config, train_until_crash, write_csv
 
-from fercnn import checkpoints
-from fercnn import training as train_module
-from fercnn.averaging import averaged_weights
-from fercnn.config import TrainConfig
-from fercnn.loading import load_fer2013
-from fercnn.training import build_trainer, class_weights, compiles_train_step, load_trainer, train
+from fercnn.data.loading import load_fer2013
+from fercnn.training import checkpoints
+from fercnn.training import loop as train_module
+from fercnn.training.config import TrainConfig
+from fercnn.training.ema import averaged_weights
+from fercnn.training.loop import (
+    build_trainer,
+    class_weights,
+    compiles_train_step,
+    load_trainer,
+    train,
+)
 
 
 def test_short_training_learns_a_separable_task_and_saves_everything(learnable_csv, trained_run):

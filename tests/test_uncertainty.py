@@ -3,9 +3,14 @@ import pytest
 from conftest import TINY_MODEL
 from scipy.stats import binomtest
 
-from fercnn.cli import main
-from fercnn.model import build_fernet
-from fercnn.uncertainty import PairedComparison, accuracy_interval, compare_predictions, format_comparison
+from fercnn.app.cli import main
+from fercnn.evaluation.intervals import (
+    PairedComparison,
+    accuracy_interval,
+    compare_predictions,
+    format_comparison,
+)
+from fercnn.models.fernet import build_fernet
 
 
 @pytest.mark.parametrize(("correct", "total"), [(0, 10), (5, 10), (10, 10), (2546, 3589), (36, 56)])

@@ -8,15 +8,15 @@ import cv2
 import numpy as np
 import pytest
 
-from fercnn.camera import Recorder, Window, show_stream
-from fercnn.cli import main
+from fercnn.app.camera import Recorder, Window, show_stream
+from fercnn.app.cli import main
+from fercnn.app.progress import Progress
+from fercnn.app.video import predict_video
+from fercnn.faces.pipeline import FacePipeline
+from fercnn.faces.tracking import FaceTracker
 from fercnn.labels import EMOTIONS
-from fercnn.pipeline import FacePipeline
-from fercnn.progress import Progress
-from fercnn.sample_video import write_sample_video
-from fercnn.tracking import FaceTracker
-from fercnn.video import predict_video
-from fercnn.video_frames import VideoFile, VideoReadError
+from fercnn.media.sample_video import write_sample_video
+from fercnn.media.video_frames import VideoFile, VideoReadError
 
 SIZE = (480, 360)
 
@@ -111,7 +111,7 @@ def test_a_truncated_video_gives_what_it_has_or_a_clear_error(clips, tmp_path, p
 def test_predict_takes_a_folder_mixing_photos_and_videos(clips, tmp_path, capsys):
     from PIL import Image
 
-    from fercnn.predict import sample_photo
+    from fercnn.app.predict import sample_photo
 
     folder = tmp_path / "mixed"
     folder.mkdir()
@@ -190,7 +190,7 @@ def test_camera_without_a_gui_says_how_to_get_one(capsys):
     "suffix, fourcc", [(".avi", "MJPG"), (".mkv", "MJPG"), (".webm", "VP80"), (".mov", "mp4v")]
 )
 def test_common_containers_are_read(tmp_path, suffix, fourcc, pipeline):
-    from fercnn.sample_video import sample_frames
+    from fercnn.media.sample_video import sample_frames
 
     path = tmp_path / f"clip{suffix}"
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), 10, SIZE)
@@ -202,7 +202,7 @@ def test_common_containers_are_read(tmp_path, suffix, fourcc, pipeline):
 
 
 def test_a_camera_that_cannot_be_opened_is_named_with_what_to_do(monkeypatch):
-    from fercnn import video_frames
+    from fercnn.media import video_frames
 
     class Closed:
         def __init__(self, device):

@@ -13,9 +13,9 @@ import argparse
 import cv2
 import numpy as np
 
-from fercnn.blazeface import BlazeFaceDetector
-from fercnn.framing import eye_geometry
-from fercnn.loading import load_fer2013
+from fercnn.data.loading import load_fer2013
+from fercnn.faces.blazeface import BlazeFaceDetector
+from fercnn.faces.framing import eye_geometry
 
 ENLARGE = 4
 

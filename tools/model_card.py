@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from fercnn.evaluation import format_mirror_gap
+from fercnn.evaluation.metrics import format_mirror_gap
 from fercnn.labels import EMOTIONS
 
 

@@ -2,7 +2,7 @@
 
     python tools/video_figures.py docs/figures
 
-Makes a three-face clip of the sample portrait (:mod:`fercnn.sample_video`), runs it through
+Makes a three-face clip of the sample portrait (:mod:`fercnn.media.sample_video`), runs it through
 ``predict`` as ``python -m fercnn predict clip.mp4`` does, and copies out the annotated frame
 nearest the clip's middle and the first face's timeline.
 """
@@ -14,10 +14,10 @@ from pathlib import Path
 
 import cv2
 
-from fercnn.pipeline import FacePipeline
-from fercnn.predict import load_classifier
-from fercnn.sample_video import write_sample_video
-from fercnn.video import predict_video
+from fercnn.app.video import predict_video
+from fercnn.faces.pipeline import FacePipeline
+from fercnn.media.sample_video import write_sample_video
+from fercnn.runtime.classifier import load_classifier
 
 
 def main():

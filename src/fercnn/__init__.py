@@ -21,24 +21,27 @@ first use, so ``import fercnn`` stays fast and loads Keras only when a model is 
 
 from importlib import import_module
 
+__version__ = "0.2.0"
+
 _EXPORTS = {
     "EMOTIONS": "labels",
-    "FER2013": "dataset",
-    "FacePipeline": "pipeline",
-    "ModelConfig": "model",
-    "TrainConfig": "config",
-    "build_fernet": "model",
-    "evaluate": "evaluation",
-    "load_classifier": "predict",
-    "load_fer2013": "loading",
+    "FER2013": "data.dataset",
+    "FacePipeline": "faces.pipeline",
+    "FercnnError": "errors",
+    "ModelConfig": "models.fernet_config",
+    "TrainConfig": "training.config",
+    "build_fernet": "models.fernet",
+    "evaluate": "evaluation.metrics",
+    "load_classifier": "runtime.classifier",
+    "load_fer2013": "data.loading",
     "new_run_dir": "runs",
-    "predict_photos": "predict",
-    "predict_video": "video",
-    "shipped_model": "shipped",
-    "train": "training",
-    "write_evaluation": "reporting",
+    "predict_photos": "app.predict",
+    "predict_video": "app.video",
+    "shipped_model": "models.shipped",
+    "train": "training.loop",
+    "write_evaluation": "evaluation.report",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = ["__version__", *sorted(_EXPORTS)]
 
 
 def __getattr__(name):

@@ -1,6 +1,6 @@
 """A live camera in a desktop window: boxes, track ids and smoothed emotions; q quits.
 
-The frames go through the same loop as a video file (:func:`fercnn.video.classify_frames`), so
+The frames go through the same loop as a video file (:func:`fercnn.app.video.classify_frames`), so
 everything but the window and the camera itself is tested on made-up videos. The window needs an
 OpenCV build with a GUI (``opencv-python``); the headless build this project installs by default
 has none, and the command says how to swap it. In Colab, the notebook's camera cell is the way.
@@ -8,9 +8,10 @@ has none, and the command says how to swap it. In Colab, the notebook's camera c
 
 import cv2
 
-from .tracking import FaceTracker
-from .video import annotate_frame, classify_frames, video_writer
-from .video_frames import Camera
+from ..errors import FercnnError
+from ..faces.tracking import FaceTracker
+from ..media.video_frames import Camera, video_writer
+from .video import annotate_frame, classify_frames
 
 WINDOW = "fercnn camera (q quits)"
 QUIT_KEYS = {ord("q"), ord("Q"), 27}  # q or Esc
@@ -20,7 +21,7 @@ GUI_ADVICE = (
 )
 
 
-class NoWindowError(OSError):
+class NoWindowError(FercnnError, OSError):
     """The OpenCV build has no GUI to open a window with."""
 
 

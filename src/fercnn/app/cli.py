@@ -13,13 +13,13 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out of the output
 
-from .config import CLASS_WEIGHTINGS, TEACHER_VIEWS, TrainConfig  # noqa: E402
-from .errors import DatasetFormatError, MissingSplitError  # noqa: E402
-from .faces import DETECTORS  # noqa: E402
-from .labels import SPLIT_TO_USAGE, SPLITS  # noqa: E402
-from .model_files import require_model_file  # noqa: E402
-from .run_files import BEST_MODEL, CALIBRATION_FILE, CONFIG  # noqa: E402
-from .runs import RUNS_ROOT, display_path, new_run_dir, same_file, writable_folder  # noqa: E402
+from ..errors import DatasetFormatError, MissingSplitError  # noqa: E402
+from ..faces.detection import DETECTORS  # noqa: E402
+from ..labels import SPLIT_TO_USAGE, SPLITS  # noqa: E402
+from ..models.files import require_model_file  # noqa: E402
+from ..run_files import BEST_MODEL, CALIBRATION_FILE, CONFIG  # noqa: E402
+from ..runs import RUNS_ROOT, display_path, new_run_dir, same_file, writable_folder  # noqa: E402
+from ..training.config import CLASS_WEIGHTINGS, TEACHER_VIEWS, TrainConfig  # noqa: E402
 from .video import DEFAULT_FPS, DEFAULT_TIME_CONSTANT  # noqa: E402
 
 DEFAULT_DATA = "data"
@@ -289,7 +289,7 @@ def output_dir(args):
 
 def model_path(args):
     """``--model`` where given, else the shipped model; either must exist."""
-    from .shipped import shipped_model
+    from ..models.shipped import shipped_model
 
     return require_model_file(args.model or shipped_model())
 
@@ -331,9 +331,9 @@ def _train_folder(args):
 
 
 def run_train(args):
-    from .loading import load_fer2013
-    from .reporting import write_data_figures, write_evaluation, write_training_curves
-    from .training import train, with_run_folder
+    from ..data.loading import load_fer2013
+    from ..evaluation.report import write_data_figures, write_evaluation, write_training_curves
+    from ..training.loop import train, with_run_folder
 
     config = config_from_args(args)
     data = load_fer2013(config.data)
@@ -357,9 +357,9 @@ def run_train(args):
 
 
 def run_evaluate(args):
-    from .loading import load_fer2013
-    from .predict import load_classifier
-    from .reporting import write_evaluation
+    from ..data.loading import load_fer2013
+    from ..evaluation.report import write_evaluation
+    from ..runtime.classifier import load_classifier
 
     model = model_path(args)
     classifier = load_classifier(model)  # a wrong model file is named before any folder is made
@@ -373,9 +373,9 @@ def run_evaluate(args):
 
 def run_photo_evaluation(args, model, classifier):
     """Each photo collection into a folder of its own (named after it) inside the run folder."""
-    from .classifiers import FlipAveraged
-    from .photo_evaluation import format_photo_summary, labelled_photos, write_photo_evaluation
-    from .pipeline import FacePipeline
+    from ..evaluation.photos import format_photo_summary, labelled_photos, write_photo_evaluation
+    from ..faces.pipeline import FacePipeline
+    from ..runtime.adjustments import FlipAveraged
 
     for source in args.photos:
         labelled_photos(source)  # a wrong folder is named before any work or folder
@@ -390,10 +390,10 @@ def run_photo_evaluation(args, model, classifier):
 
 def run_compare(args):
     """Paired on the same faces, so that the faces both models get right or wrong drop out."""
-    from .evaluation import plain_and_mirrored
-    from .loading import load_fer2013
-    from .predict import load_classifier
-    from .uncertainty import compare_predictions, format_comparison
+    from ..data.loading import load_fer2013
+    from ..evaluation.intervals import compare_predictions, format_comparison
+    from ..evaluation.metrics import plain_and_mirrored
+    from ..runtime.classifier import load_classifier
 
     paths = [require_model_file(path) for path in (args.model_a, args.model_b)]
     if args.photos is not None:
@@ -414,11 +414,11 @@ def run_compare(args):
 
 def compare_on_photos(args, paths):
     """The largest face of each photo through each model; a photo without a face is wrong for both."""
-    from .classifiers import FlipAveraged
-    from .photo_evaluation import labelled_photos, score_photos
-    from .pipeline import FacePipeline
-    from .predict import load_classifier
-    from .uncertainty import compare_predictions, format_comparison
+    from ..evaluation.intervals import compare_predictions, format_comparison
+    from ..evaluation.photos import labelled_photos, score_photos
+    from ..faces.pipeline import FacePipeline
+    from ..runtime.adjustments import FlipAveraged
+    from ..runtime.classifier import load_classifier
 
     photos = labelled_photos(args.photos)
     scores = []
@@ -433,8 +433,8 @@ def compare_on_photos(args, paths):
 
 def run_calibrate(args):
     """PublicTest picks the temperature, as it picks checkpoints; PrivateTest is never touched."""
-    from .calibrate import calibrate
-    from .loading import load_fer2013
+    from ..data.loading import load_fer2013
+    from ..evaluation.calibration import calibrate
 
     model = model_path(args)
     validation = load_fer2013(args.data)["validation"]
@@ -449,9 +449,9 @@ def run_calibrate(args):
 
 
 def run_inspect(args):
-    from .duplicates import duplicate_table
-    from .loading import load_fer2013
-    from .reporting import write_data_figures
+    from ..data.duplicates import duplicate_table
+    from ..data.loading import load_fer2013
+    from ..evaluation.report import write_data_figures
 
     data = load_fer2013(args.data)
     folder = output_dir(args)
@@ -465,10 +465,10 @@ def run_inspect(args):
 
 def run_export(args):
     """Int8 calibration uses training faces; the parity check uses PublicTest, never PrivateTest."""
-    from .export import accuracy_by_model, export_paths, export_tflite
-    from .litert import TFLiteClassifier
-    from .loading import load_fer2013
-    from .predict import load_classifier
+    from ..data.loading import load_fer2013
+    from ..runtime.classifier import load_classifier
+    from ..runtime.export import accuracy_by_model, export_paths, export_tflite
+    from ..runtime.litert import TFLiteClassifier
 
     model = model_path(args)
     data = load_fer2013(args.data)
@@ -488,7 +488,8 @@ def run_predict(args):
     """Results are written as they come: a row per face in ``predictions.csv`` and on the
     screen, so an interrupted batch keeps what it did, and a rerun into the same folder goes on
     from there. Exit status 1 when a file could not be read (after all the others were processed)."""
-    from .predict import format_json, load_classifier, sample_photo
+    from ..runtime.classifier import load_classifier
+    from .predict import format_json, sample_photo
     from .prediction_table import TABLE_FILE, PredictionTable
 
     paths = args.paths or [sample_photo()]
@@ -532,7 +533,7 @@ def _predict_folder(args):
 
 def _stream_predictions(args, paths, classifier, folder, table, done):
     """Every result, appended to the table and printed (unless ``--json``) as it comes."""
-    from .photo_inputs import collect_inputs
+    from ..media.inputs import collect_inputs
     from .predict import iter_predictions, name_width, result_lines, table_header, table_kind
     from .progress import Progress
 
@@ -572,9 +573,9 @@ def _stream_predictions(args, paths, classifier, folder, table, done):
 
 
 def run_camera(args):
+    from ..faces.pipeline import FacePipeline
+    from ..runtime.classifier import load_classifier
     from .camera import run_camera_window
-    from .pipeline import FacePipeline
-    from .predict import load_classifier
 
     pipeline = FacePipeline(load_classifier(model_path(args)), args.detector)
     shown = run_camera_window(args.device, pipeline, args.smoothing, args.record)

@@ -1,10 +1,10 @@
 """A live demo in the browser: webcam, photos and videos, on the same code as ``predict``.
 
 ``python -m fercnn demo`` serves it on this computer only (http://127.0.0.1:7860 unless that port
-is taken); ``fercnn.demo.launch()`` shows it inside a Colab or Jupyter notebook. It needs Gradio,
+is taken); ``fercnn.app.demo.launch()`` shows it inside a Colab or Jupyter notebook. It needs Gradio,
 an optional extra: ``pip install -e ".[demo]"``.
 
-Three tabs share one :class:`fercnn.pipeline.FacePipeline`:
+Three tabs share one :class:`fercnn.faces.pipeline.FacePipeline`:
 
 - **webcam**: the browser streams frames; each is annotated (boxes, track ids, emotions smoothed
   over time per face) and the largest face's seven probabilities are shown as bars;
@@ -25,13 +25,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .faces import at_most
-from .labels import EMOTIONS, IMAGE_SIZE
-from .pipeline import FacePipeline
-from .predict import format_json, load_classifier, predict_photos
-from .tracking import FaceTracker
+from ..faces.detection import at_most
+from ..faces.pipeline import FacePipeline
+from ..faces.tracking import FaceTracker
+from ..labels import EMOTIONS, IMAGE_SIZE
+from ..media.video_frames import Frame, VideoReadError
+from ..runtime.classifier import load_classifier
+from .predict import format_json, predict_photos
 from .video import DEFAULT_TIME_CONSTANT, annotate_frame, predict_video
-from .video_frames import Frame, VideoReadError
 
 DEMO_EXTRA = 'the demo needs Gradio: pip install -e ".[demo]" (or pip install gradio)'
 MAX_UPLOAD = "200mb"

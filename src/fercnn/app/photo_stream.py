@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .annotate import annotate
-from .photos import Photo
-from .pipeline import FacePipeline, FaceResult, FoundFaces
+from ..faces.annotate import annotate
+from ..faces.pipeline import FacePipeline, FaceResult, FoundFaces
+from ..media.photos import Photo
 
 __all__ = ["PhotoJob", "PhotoOutcome", "stream_photos"]
 
@@ -35,7 +35,7 @@ PNG_COMPRESSION = 1  # zlib level: a fraction of the default's time for a slight
 
 @dataclass(frozen=True)
 class PhotoJob:
-    """One photo to read (``read`` returns a :class:`fercnn.photos.Photo` or raises) and where
+    """One photo to read (``read`` returns a :class:`fercnn.media.photos.Photo` or raises) and where
     its annotated copy goes (None: no copy)."""
 
     path: Path

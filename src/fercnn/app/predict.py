@@ -1,8 +1,8 @@
 """Emotions of the faces in users' photos and videos: detect, crop, classify, report, annotate.
 
 A bad file never stops a batch: its result carries the error and the next file is read.
-Photos stream through :mod:`fercnn.photo_stream` (both cores, faces of several photos
-classified together); videos go one at a time through :mod:`fercnn.video`, in the order given.
+Photos stream through :mod:`fercnn.app.photo_stream` (both cores, faces of several photos
+classified together); videos go one at a time through :mod:`fercnn.app.video`, in the order given.
 """
 
 import json
@@ -13,21 +13,17 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 
-import numpy as np
-
-from .errors import PhotoReadError
-from .labels import EMOTIONS
-from .model_files import ModelFileError, first_line, load_keras_model, require_model_file
-from .photo_inputs import collect_inputs
+from ..errors import PhotoReadError
+from ..faces.pipeline import FacePipeline
+from ..labels import EMOTIONS
+from ..media.inputs import collect_inputs
+from ..media.photos import read_photo
+from ..media.video_frames import VideoReadError, is_video
+from ..models.files import first_line
 from .photo_stream import PhotoJob, stream_photos
-from .photos import read_photo
-from .pipeline import FacePipeline
-from .shipped import shipped_model
 from .video import DEFAULT_FPS, DEFAULT_TIME_CONSTANT, VideoResult, predict_video
-from .video_frames import VideoReadError, is_video
 
 NAME_WIDTH = 48  # longer photo paths are shown by their end
-SMALL_BATCH = 256  # the faces of a photo or a frame: classified in one call
 
 
 def sample_photo():
@@ -57,63 +53,9 @@ class PhotoResult:
         }
 
 
-@dataclass
-class KerasClassifier:
-    """A Keras model as a function from faces to probabilities, like :class:`TFLiteClassifier`."""
-
-    model: object
-
-    def __call__(self, faces):
-        if len(faces) > SMALL_BATCH:
-            from .evaluation import predict_probabilities
-
-            return predict_probabilities(self.model, faces)
-        # a call on one batch skips model.predict's per-call set-up, tens of milliseconds
-        return np.asarray(self.model.predict_on_batch(np.asarray(faces, dtype="float32")))
-
-    @property
-    def parameters(self):
-        return self.model.count_params()
-
-
-def load_classifier(path=None):
-    """A function from ``(N, 48, 48, 1)`` uint8 faces to ``(N, 7)`` probabilities.
-
-    ``path`` is a ``.keras`` model or a ``.tflite`` export of one; by default the shipped model.
-    Either is checked to take 48x48x1 faces and give seven probabilities.
-    """
-    path = require_model_file(path or shipped_model())
-    if path.suffix == ".tflite":
-        from .litert import TFLiteClassifier
-
-        classifier = TFLiteClassifier(path)
-    else:
-        classifier = KerasClassifier(load_keras_model(path))
-    check_probabilities(
-        path, classifier(np.stack([np.zeros((48, 48, 1), np.uint8), np.full((48, 48, 1), 128, np.uint8)]))
-    )
-    return classifier
-
-
-def check_probabilities(path, outputs):
-    """Refuse a model whose outputs are not probabilities: one without a softmax would annotate
-    "happy 5976%", one with NaN weights (a diverged run) would name "angry" for every face."""
-    outputs = np.asarray(outputs, dtype="float64")
-    if not np.isfinite(outputs).all():
-        raise ModelFileError(
-            f"model {path} gives NaN or infinite outputs (its training diverged?): train it again "
-            "with a lower --learning-rate, or use another model"
-        )
-    if (outputs < -1e-6).any() or not np.allclose(outputs.sum(axis=1), 1, atol=1e-3):
-        raise ModelFileError(
-            f"model {path} gives outputs that are not probabilities (they do not add up to 1): "
-            "its last layer needs a softmax"
-        )
-
-
 def predict_photos(paths, classifier, *args, **options):
-    """One result per file given or found in the folders given (see :mod:`fercnn.photo_inputs`):
-    a :class:`PhotoResult` per photo, a :class:`fercnn.video.VideoResult` per video; the list of
+    """One result per file given or found in the folders given (see :mod:`fercnn.media.inputs`):
+    a :class:`PhotoResult` per photo, a :class:`fercnn.app.video.VideoResult` per video; the list of
     :func:`iter_predictions`, whose arguments these are."""
     return list(iter_predictions(paths, classifier, *args, **options))
 
@@ -136,9 +78,9 @@ def iter_predictions(
 
     Annotated copies (and a video's frame table, timelines and summary) go to ``output_dir``
     when given, unless ``annotate`` is false for photos. ``detector`` is a name from
-    :data:`fercnn.faces.DETECTORS` or a detector; ``fps`` is how many frames a second of video
+    :data:`fercnn.faces.detection.DETECTORS` or a detector; ``fps`` is how many frames a second of video
     are classified (None: every frame), ``time_constant`` how many seconds a video's emotions are
-    smoothed over (:mod:`fercnn.tracking`). Files whose path (as given) is in ``done`` are left
+    smoothed over (:mod:`fercnn.faces.tracking`). Files whose path (as given) is in ``done`` are left
     out: a resumed batch. ``workers`` threads decode, detect and encode photos (default: one
     per core, at most four).
 

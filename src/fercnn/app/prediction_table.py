@@ -13,8 +13,8 @@ import io
 import os
 from pathlib import Path
 
-from .errors import OutputFolderError
-from .labels import EMOTIONS
+from ..errors import OutputFolderError
+from ..labels import EMOTIONS
 
 __all__ = ["COLUMNS", "TABLE_FILE", "PredictionTable", "result_rows"]
 

@@ -18,25 +18,24 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .annotate import annotate
-from .labels import EMOTIONS
-from .pipeline import FaceResult
+from ..faces.annotate import annotate
+from ..faces.pipeline import FaceResult
+from ..faces.tracking import FaceTracker
+from ..labels import EMOTIONS
+from ..media.video_frames import VideoFile, VideoReadError, video_writer
 from .progress import Progress
-from .tracking import FaceTracker
-from .video_frames import VideoFile, VideoReadError
 
 DEFAULT_FPS = 5.0  # frames classified per second of video, unless every frame is asked for
-DEFAULT_TIME_CONSTANT = 0.5  # seconds; see fercnn.tracking
+DEFAULT_TIME_CONSTANT = 0.5  # seconds; see fercnn.faces.tracking
 MIN_TRACK_SAMPLES = 3  # shorter tracks (a face glimpsed, a false face) stay in the CSV only
 OUTPUT_SUFFIXES = {
     "video": "_emotions.mp4",
     "frames": "_frames.csv",
     "summary": "_summary.json",
 }
+
+
 # Codecs OpenCV's pip wheels can write: MPEG-4 for players, VP8 WebM for browsers
-FOURCC = {".mp4": "mp4v", ".webm": "VP80"}
-
-
 @dataclass
 class VideoResult:
     path: Path
@@ -84,7 +83,7 @@ def predict_video(
     written as ``<output_stem>_emotions.mp4`` and so on (``container=".webm"`` for a video that
     browsers play). ``fps=None`` classifies every frame.
 
-    Raises :class:`fercnn.video_frames.VideoReadError` for a video that cannot be read.
+    Raises :class:`fercnn.media.video_frames.VideoReadError` for a video that cannot be read.
     """
     video = VideoFile(path, fps)
     tracker = FaceTracker(time_constant)
@@ -145,17 +144,6 @@ def _output_paths(output_stem):
     }
 
 
-def video_writer(path, rate, shape):
-    """An OpenCV writer for ``path`` (.mp4 or .webm) at ``rate`` frames a second, for frames of
-    ``shape``; an error naming the file where OpenCV cannot write it."""
-    path = Path(path)
-    fourcc = cv2.VideoWriter_fourcc(*FOURCC.get(path.suffix.lower(), "mp4v"))
-    writer = cv2.VideoWriter(str(path), fourcc, rate, (shape[1], shape[0]))
-    if not writer.isOpened():
-        raise OSError(f"{path}: OpenCV cannot write a {path.suffix or 'video'} file here; name an .mp4")
-    return writer
-
-
 def _csv_rows(frame, tracked):
     base = {"time": frame.time, "frame": frame.number}
     if not tracked:
@@ -178,7 +166,7 @@ def _write_outputs(outputs, rows, result, title):
     if long_tracks:
         import matplotlib.pyplot as plt
 
-        from .plots import plot_emotion_timeline, save_figure
+        from ..evaluation.plots import plot_emotion_timeline, save_figure
 
         stem = outputs["summary"].name.removesuffix(OUTPUT_SUFFIXES["summary"])
         for track in long_tracks:

@@ -3,7 +3,7 @@
 The defaults are milder than the original project's ImageDataGenerator (which used 20 degrees
 of rotation, 20% shift, zoom and shear, and brightness changes): horizontal flips, and on half
 of the faces up to 10 degrees of rotation and 10% shift and zoom. Rotation, shift and zoom are
-applied as one affine warp (:mod:`fercnn.affine`), so a face is resampled once;
+applied as one affine warp (:mod:`fercnn.data.affine`), so a face is resampled once;
 ``resampling="per_layer"`` rebuilds the earlier chain of three Keras layers, which blurs each
 face three times, for comparison. The
 random layers are identities at inference, so the same augmenter can sit in front of the

@@ -1,6 +1,6 @@
 """Training-time augmentation settings as plain data: what ``config.json`` records under
-``augment``. The layers that apply them are in :mod:`fercnn.augment` (Keras) and
-:mod:`fercnn.photo_look` (numpy); these settings need neither.
+``augment``. The layers that apply them are in :mod:`fercnn.data.augment` (Keras) and
+:mod:`fercnn.data.photo_look` (numpy); these settings need neither.
 """
 
 from dataclasses import dataclass
@@ -31,7 +31,7 @@ class AugmentConfig:
     resampling: str = "once"  # "once": one affine warp; "per_layer": Keras' three-layer chain
     warp_probability: float = 0.5  # share of faces rotated/shifted/zoomed (resampling "once")
     # share of faces given a random photographic look: gamma, contrast, sharpness, resolution,
-    # JPEG (see fercnn.photo_look; applied to each epoch's arrays before fit)
+    # JPEG (see fercnn.data.photo_look; applied to each epoch's arrays before fit)
     photo_look_probability: float = 0.0
 
     def __post_init__(self):

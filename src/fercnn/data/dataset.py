@@ -6,15 +6,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import MissingSplitError
-from .labels import EMOTIONS, NUM_CLASSES, SPLIT_TO_USAGE, SPLITS
+from ..errors import MissingSplitError
+from ..labels import EMOTIONS, NUM_CLASSES, SPLIT_TO_USAGE, SPLITS
 
 
 @dataclass(frozen=True)
 class Split:
     """Faces ``(N, 48, 48, 1)`` uint8 and labels ``(N,)`` int64 in the official class order;
     ``ferplus_votes`` ``(N, 10)``, the FER+ crowd votes for the same faces where they were
-    loaded (see :mod:`fercnn.ferplus`), else None."""
+    loaded (see :mod:`fercnn.data.ferplus`), else None."""
 
     images: np.ndarray
     labels: np.ndarray

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..errors import DatasetFormatError
+from ..labels import IMAGE_SIZE, NUM_CLASSES, PIXELS_PER_IMAGE, SPLITS, USAGE_TO_SPLIT
 from .dataset import Split
-from .errors import DatasetFormatError
-from .labels import IMAGE_SIZE, NUM_CLASSES, PIXELS_PER_IMAGE, SPLITS, USAGE_TO_SPLIT
 
 REQUIRED_COLUMNS = ("emotion", "pixels", "Usage")
 CHUNK_ROWS = 4096

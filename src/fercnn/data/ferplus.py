@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DatasetFormatError
-from .labels import EMOTIONS, NUM_CLASSES, SPLITS, USAGE_TO_SPLIT
+from ..errors import DatasetFormatError
+from ..labels import EMOTIONS, NUM_CLASSES, SPLITS, USAGE_TO_SPLIT
 
 __all__ = [
     "FERPLUS_NAMES",

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import DatasetFormatError, PhotoReadError
+from ..labels import EMOTIONS, IMAGE_SIZE, SPLITS, USAGE_TO_SPLIT
+from ..media.photos import PHOTO_SUFFIXES, is_hidden, read_gray
 from .dataset import Split
-from .errors import DatasetFormatError, PhotoReadError
-from .labels import EMOTIONS, IMAGE_SIZE, SPLITS, USAGE_TO_SPLIT
-from .photos import PHOTO_SUFFIXES, is_hidden, read_gray
 
 FOLDER_SPLITS = {"train": "train", "val": "validation", "validation": "validation", "test": "test"}
 

@@ -3,9 +3,9 @@
 from dataclasses import replace
 from pathlib import Path
 
-from .csv_format import read_fer2013_csv
+from ..errors import DatasetNotFoundError
 from .dataset import FER2013
-from .errors import DatasetNotFoundError
+from .fer_csv import read_fer2013_csv
 from .ferplus import find_ferplus, read_ferplus_votes
 from .image_folder import is_image_folder_release, read_image_folders
 
@@ -21,7 +21,7 @@ def load_fer2013(path, ferplus="auto"):
 
     ``ferplus`` adds the FER+ crowd votes to each split of a CSV: ``"auto"`` reads them where a
     votes file lies beside the CSV or in a sibling ``ferplus/`` folder
-    (:func:`fercnn.ferplus.find_ferplus`), a path reads that file, None reads none. The image
+    (:func:`fercnn.data.ferplus.find_ferplus`), a path reads that file, None reads none. The image
     folders carry no row order to match votes by, so they never have FER+ votes.
     """
     path = Path(path).expanduser()

@@ -15,7 +15,7 @@ way as the labels, so a rare class keeps its weight in a blend.
 import keras
 import numpy as np
 
-from .labels import NUM_CLASSES
+from ..labels import NUM_CLASSES
 
 
 def training_arrays(images, labels, class_weights, mixup_alpha=0.0, cutmix_alpha=0.0, rng=None, targets=None):

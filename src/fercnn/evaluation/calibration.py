@@ -17,10 +17,11 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from .evaluation import expected_calibration_error, negative_log_likelihood, predict_probabilities
-from .model_files import load_keras_model
-from .run_files import CALIBRATION_FILE
-from .runs import display_path
+from ..models.files import load_keras_model
+from ..run_files import CALIBRATION_FILE
+from ..runs import display_path
+from ..runtime.classifier import as_classifier
+from .metrics import expected_calibration_error, negative_log_likelihood
 
 HEAD_LAYER = "predictions"  # build_fernet's final Dense(7, softmax)
 TEMPERATURE_RANGE = (0.05, 20.0)
@@ -62,7 +63,7 @@ def fold_temperature(model, temperature):
     if not isinstance(head, keras.layers.Dense) or head.get_config().get("activation") != "softmax":
         raise ValueError(
             f"model {model.name!r} has no Dense softmax layer named {HEAD_LAYER!r} to fold a temperature "
-            "into: calibrate works on models built by fercnn.model.build_fernet"
+            "into: calibrate works on models built by fercnn.models.fernet.build_fernet"
         )
     kernel, bias = head.get_weights()
     head.set_weights([kernel / temperature, bias / temperature])
@@ -93,10 +94,10 @@ def calibrate(model_path, split, output_path, split_name="validation", batch_siz
     if output_path.suffix != ".keras":
         raise ValueError(f"output_path {output_path} must end in .keras (Keras' own model format)")
     model = load_keras_model(model_path, compile=True)
-    probabilities = predict_probabilities(model, split.images, batch_size)
+    probabilities = as_classifier(model, batch_size)(split.images)
     temperature = fit_temperature(probabilities, split.labels)
     fold_temperature(model, temperature)
-    after = predict_probabilities(model, split.images, batch_size)
+    after = as_classifier(model, batch_size)(split.images)
     result = Calibration(
         temperature,
         split_name,

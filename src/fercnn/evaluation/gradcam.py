@@ -11,7 +11,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .labels import IMAGE_SIZE
+from ..labels import IMAGE_SIZE
 
 DEFAULT_LAYER = "head_relu6"
 

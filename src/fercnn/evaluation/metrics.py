@@ -5,7 +5,7 @@ Accuracy and macro-F1 per split (macro-F1 weighs the 436-image disgust class lik
 horizontal-flip test-time augmentation, the scikit-learn classification report, the
 confusion matrix, and how far the probabilities are from the truth (negative log-likelihood and
 expected calibration error: a model can rank well and still state the wrong confidence; see
-``fercnn.calibrate``). A split the data lacks is listed as missing, never silently skipped.
+``fercnn.evaluation.calibration``). A split the data lacks is listed as missing, never silently skipped.
 """
 
 import json
@@ -15,10 +15,11 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score
 
-from .ferplus import NO_MAJORITY, majority_labels
-from .labels import EMOTIONS, NUM_CLASSES, SPLIT_TO_USAGE, SPLITS
-from .runs import display_path
-from .uncertainty import accuracy_interval
+from ..data.ferplus import NO_MAJORITY, majority_labels
+from ..labels import EMOTIONS, NUM_CLASSES, SPLIT_TO_USAGE, SPLITS
+from ..runs import display_path
+from ..runtime.classifier import as_classifier
+from .intervals import accuracy_interval
 
 METRICS_FILE = "metrics.json"
 
@@ -29,7 +30,7 @@ class SplitEvaluation:
     labels: np.ndarray
     probabilities: np.ndarray
     mirrored_probabilities: np.ndarray
-    # each face's FER+ majority label (fercnn.ferplus.majority_labels), where votes were loaded
+    # each face's FER+ majority label (fercnn.data.ferplus.majority_labels), where votes were loaded
     ferplus_majority: np.ndarray | None = None
 
     @property
@@ -124,28 +125,17 @@ def expected_calibration_error(probabilities, labels, bins=15):
     return float(sum(gaps))
 
 
-def predict_probabilities(model, images, batch_size=256):
-    return np.asarray(model.predict(images.astype("float32"), batch_size=batch_size, verbose=0))
-
-
-def plain_and_mirrored(predict, images):
-    """``predict`` on the faces and on their mirror images, whose mean is flip TTA. ``predict``
-    is any function from faces to probabilities: a Keras model's, or a TFLite export's."""
-    return predict(images), predict(images[:, :, ::-1])
-
-
-def predict_plain_and_mirrored(model, images, batch_size=256):
-    """:func:`plain_and_mirrored` for a Keras model or a classifier function
-    (:func:`fercnn.predict.load_classifier`)."""
-    if hasattr(model, "predict"):
-        return plain_and_mirrored(lambda faces: predict_probabilities(model, faces, batch_size), images)
-    return plain_and_mirrored(model, images)
+def plain_and_mirrored(model, images: np.ndarray, batch_size: int = 256) -> tuple[np.ndarray, np.ndarray]:
+    """The probabilities of the faces and of their mirror images, whose mean is flip TTA.
+    ``model`` is a Keras model or any :class:`fercnn.runtime.classifier.Classifier`."""
+    classify = as_classifier(model, batch_size)
+    return classify(images), classify(images[:, :, ::-1])
 
 
 def evaluate_split(model, split_name, split, batch_size=256):
     """Predict a split once plain and once mirrored; the TTA score averages the two. ``model``
     is a Keras model or a classifier function."""
-    plain, mirrored = predict_plain_and_mirrored(model, split.images, batch_size)
+    plain, mirrored = plain_and_mirrored(model, split.images, batch_size)
     majority = None if split.ferplus_votes is None else majority_labels(split.ferplus_votes)
     return SplitEvaluation(split_name, split.labels, plain, mirrored, majority)
 

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import DatasetFormatError, DatasetNotFoundError, PhotoReadError
-from .labels import EMOTIONS, NUM_CLASSES
-from .photos import PHOTO_SUFFIXES, is_hidden, read_photo
-from .uncertainty import accuracy_interval
+from ..errors import DatasetFormatError, DatasetNotFoundError, PhotoReadError
+from ..labels import EMOTIONS, NUM_CLASSES
+from ..media.photos import PHOTO_SUFFIXES, is_hidden, read_photo
+from .intervals import accuracy_interval
 
 __all__ = [
     "LABEL_NAMES",
@@ -171,7 +171,7 @@ class PhotoScores:
 
 
 def score_photos(photos, pipeline):
-    """Run ``pipeline`` (a :class:`fercnn.pipeline.FacePipeline`) over ``photos``; a photo that
+    """Run ``pipeline`` (a :class:`fercnn.faces.pipeline.FacePipeline`) over ``photos``; a photo that
     cannot be read is kept, as a photo without a face, with its error."""
     scored = [photo for photo in photos if photo.label not in LEFT_OUT]
     left_out = {name: sum(photo.label == name for photo in photos) for name in LEFT_OUT}
@@ -193,7 +193,7 @@ def score_photos(photos, pipeline):
 
 
 def photo_metrics(scores):
-    """The figures of :mod:`fercnn.photo_evaluation`'s docstring, JSON-ready."""
+    """The figures of :mod:`fercnn.evaluation.photos`'s docstring, JSON-ready."""
     correct = scores.predictions == scores.labels
     found = scores.found
     total = len(scores.labels)

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
 
-from .labels import EMOTIONS, SPLIT_TO_USAGE
+from ..labels import EMOTIONS, SPLIT_TO_USAGE
 
 
 def save_figure(figure, path):
@@ -89,7 +89,7 @@ def plot_grad_cam_examples(images, labels, probabilities, heatmaps, examples, ti
     """One row per class: its most confident correct faces, then its most confident mistakes.
 
     ``heatmaps`` maps an image index to its Grad-CAM map for the predicted class; ``examples``
-    comes from :func:`fercnn.explain.pick_examples`.
+    comes from :func:`fercnn.evaluation.gradcam.pick_examples`.
     """
     columns = max(len(right) + len(wrong) for _, right, wrong in examples) or 1
     figure, axes = plt.subplots(
@@ -114,7 +114,7 @@ def plot_grad_cam_examples(images, labels, probabilities, heatmaps, examples, ti
 def plot_emotion_timeline(rows, track, title):
     """A track's seven smoothed probabilities over the video's time.
 
-    ``rows`` are a video's per-face rows (:mod:`fercnn.video`): time, track and probabilities.
+    ``rows`` are a video's per-face rows (:mod:`fercnn.app.video`): time, track and probabilities.
     """
     mine = [row for row in rows if row["track"] == track]
     times = [row["time"] for row in mine]

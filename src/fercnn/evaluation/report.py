@@ -9,9 +9,10 @@ import keras
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from .checkpoints import HISTORY
-from .evaluation import evaluate, format_summary, metrics_document, save_metrics
-from .labels import SPLIT_TO_USAGE
+from ..labels import SPLIT_TO_USAGE
+from ..runtime.classifier import load_classifier
+from ..training.checkpoints import HISTORY
+from .metrics import evaluate, format_summary, metrics_document, save_metrics
 from .plots import (
     plot_class_distribution,
     plot_confusion_matrices,
@@ -20,13 +21,12 @@ from .plots import (
     plot_training_curves,
     save_figure,
 )
-from .predict import load_classifier
 
 
 def write_evaluation(model_path, data, output_dir, show=False, batch_size=256, classifier=None):
     """Evaluate the saved model on every split in ``data``; write metrics, reports and plots
     (confusion matrices, and Grad-CAM heatmaps on every split but train). ``classifier`` is the
-    model already loaded from ``model_path`` (:func:`fercnn.predict.load_classifier`), if it is."""
+    model already loaded from ``model_path`` (:func:`fercnn.app.predict.load_classifier`), if it is."""
     output_dir = Path(output_dir)
     classifier = classifier or load_classifier(model_path)
     evaluations = evaluate(classifier, data, batch_size)
@@ -56,7 +56,7 @@ def grad_cam_available(model, backend=None):
     if backend != "tensorflow":
         print(f"Grad-CAM skipped: it needs the TensorFlow backend, not {backend}.")
         return False
-    from .explain import DEFAULT_LAYER  # imports TensorFlow, which a JAX-only install lacks
+    from .gradcam import DEFAULT_LAYER  # imports TensorFlow, which a JAX-only install lacks
 
     if DEFAULT_LAYER not in {layer.name for layer in model.layers}:
         print(f"Grad-CAM skipped: model {model.name!r} has no layer {DEFAULT_LAYER!r} (not a FERNet).")
@@ -66,7 +66,7 @@ def grad_cam_available(model, backend=None):
 
 def grad_cam_figure(model, images, evaluation, title, per_class=3):
     """Grad-CAM of the predicted class on each class's most confident hits and misses."""
-    from .explain import grad_cam, pick_examples
+    from .gradcam import grad_cam, pick_examples
 
     examples = pick_examples(evaluation.labels, evaluation.probabilities, per_class)
     indices = sorted({index for _, right, wrong in examples for index in right + wrong})

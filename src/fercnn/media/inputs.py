@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from itertools import chain, count
 from pathlib import Path
 
+from ..runs import RUNS_ROOT
 from .photos import PHOTO_SUFFIXES, is_hidden
-from .runs import RUNS_ROOT
 from .video_frames import VIDEO_SUFFIXES
 
 ANNOTATED_MARK = "_emotions"

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .errors import PhotoReadError
+from ..errors import PhotoReadError
 
 # What a folder search counts as a photo: the still-image formats cameras, phones, scanners and
 # the web produce. HEIC needs the pillow-heif plugin; without it the photo is reported, not skipped.

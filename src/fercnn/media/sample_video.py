@@ -3,7 +3,7 @@
 Used to try ``predict`` on a video without one at hand, by the tests, and by the frame-rate
 benchmark; every frame is drawn from the public-domain portrait that ships with scikit-image.
 
-    python -m fercnn.sample_video clip.mp4 --faces 3 --seconds 4
+    python -m fercnn.media.sample_video clip.mp4 --faces 3 --seconds 4
 """
 
 import argparse
@@ -34,7 +34,7 @@ def sample_frames(faces=1, seconds=3.0, fps=15.0, size=FRAME_SIZE):
 
 def write_sample_video(path, faces=1, seconds=3.0, fps=15.0, size=FRAME_SIZE):
     """Write :func:`sample_frames` as an .mp4 or .webm."""
-    from .video import video_writer
+    from .video_frames import video_writer
 
     writer = video_writer(path, fps, (size[1], size[0]))
     for frame in sample_frames(faces, seconds, fps, size):

@@ -1,4 +1,5 @@
-"""Read frames from a video file or a camera through OpenCV, at a chosen sampling rate.
+"""Read frames from a video file or a camera through OpenCV, at a chosen sampling rate, and write
+them back to a video file.
 
 A video is sampled at ``fps`` frames a second of its own time (every frame with ``fps=None``):
 frames in between are grabbed without being decoded into images, which is most of the saving.
@@ -10,12 +11,14 @@ from pathlib import Path
 
 import cv2
 
+from ..errors import FercnnError
+
 VIDEO_SUFFIXES = frozenset({".mp4", ".m4v", ".avi", ".mov", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv"})
 UNKNOWN_RATE = 30.0  # frames a second assumed where a file does not say
 CONVERT_HINT = "convert it with: ffmpeg -i INPUT -c:v libx264 -pix_fmt yuv420p OUTPUT.mp4"
 
 
-class VideoReadError(ValueError):
+class VideoReadError(FercnnError, ValueError):
     """A video that OpenCV cannot open or decode."""
 
 
@@ -98,3 +101,17 @@ class Camera:
                 number += 1
         finally:
             self.capture.release()
+
+
+FOURCC = {".mp4": "mp4v", ".webm": "VP80"}
+
+
+def video_writer(path, rate, shape):
+    """An OpenCV writer for ``path`` (.mp4 or .webm) at ``rate`` frames a second, for frames of
+    ``shape``; an error naming the file where OpenCV cannot write it."""
+    path = Path(path)
+    fourcc = cv2.VideoWriter_fourcc(*FOURCC.get(path.suffix.lower(), "mp4v"))
+    writer = cv2.VideoWriter(str(path), fourcc, rate, (shape[1], shape[0]))
+    if not writer.isOpened():
+        raise OSError(f"{path}: OpenCV cannot write a {path.suffix or 'video'} file here; name an .mp4")
+    return writer

@@ -29,8 +29,8 @@ loads on any backend without custom objects.
 import keras
 from keras import layers
 
-from .labels import IMAGE_SIZE, NUM_CLASSES
-from .model_config import BLOCKS, DEFAULT_STAGES, ModelConfig, Stage
+from ..labels import IMAGE_SIZE, NUM_CLASSES
+from .fernet_config import BLOCKS, DEFAULT_STAGES, ModelConfig, Stage
 
 __all__ = ["BLOCK_BUILDERS", "DEFAULT_STAGES", "ModelConfig", "Stage", "build_fernet"]
 

@@ -1,13 +1,13 @@
 """FERNet's architecture settings as plain data: what ``config.json`` records under ``model``.
 
-Kept apart from :mod:`fercnn.model`, which builds the network with Keras, so that reading or
+Kept apart from :mod:`fercnn.models.fernet`, which builds the network with Keras, so that reading or
 validating a run's settings (the command line's ``--help``, a saved ``config.json``) needs no
 deep-learning framework.
 """
 
 from dataclasses import dataclass
 
-from .labels import IMAGE_SIZE
+from ..labels import IMAGE_SIZE
 
 __all__ = ["BLOCKS", "DEFAULT_STAGES", "ModelConfig", "Stage"]
 

@@ -10,14 +10,15 @@ import re
 import zipfile
 from pathlib import Path
 
-from .labels import IMAGE_SIZE, NUM_CLASSES
+from ..errors import FercnnError
+from ..labels import IMAGE_SIZE, NUM_CLASSES
 
 FACE_SHAPE = (IMAGE_SIZE, IMAGE_SIZE, 1)
 KERAS_SUFFIXES = (".keras", ".h5", ".hdf5")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-class ModelFileError(ValueError):
+class ModelFileError(FercnnError, ValueError):
     """A model file is unreadable or not a FER2013 classifier; the message names it."""
 
 

@@ -8,16 +8,16 @@ checkout too.
 
 from pathlib import Path
 
-from .run_files import BEST_MODEL
+from ..run_files import BEST_MODEL
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]  # the fercnn package folder
 CANDIDATE_FOLDERS = (
     PACKAGE / "_models",  # installed from a wheel: models/ copied into the package
     PACKAGE.parents[1] / "models",  # a checkout, or an editable install of one
 )
 
 
-def shipped_model():
+def shipped_model() -> Path:
     """The path of the shipped ``.keras`` model; a clear error when the install lacks it."""
     for folder in CANDIDATE_FOLDERS:
         if (folder / BEST_MODEL).is_file():

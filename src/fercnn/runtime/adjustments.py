@@ -1,22 +1,18 @@
-"""Classifier functions adjusted without retraining: flip test-time augmentation and a class prior.
+"""Classifiers adjusted without retraining: flip test-time augmentation and a class prior.
 
-A classifier here is any function from ``(N, 48, 48, 1)`` uint8 faces to ``(N, 7)``
-probabilities (:func:`fercnn.predict.load_classifier`). Both adjustments wrap one and are one
-themselves, so the face pipeline, ``evaluate --photos`` and the benchmarks take them as they are.
+Both wrap a :class:`fercnn.runtime.classifier.Classifier` and are one themselves, so the face
+pipeline, ``evaluate --photos`` and the benchmarks take them as they are.
 """
 
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 
-from .labels import EMOTIONS, NUM_CLASSES
+from ..errors import SettingError
+from ..labels import EMOTIONS, NUM_CLASSES
+from .classifier import Classifier
 
-__all__ = ["Classifier", "FlipAveraged", "PriorCorrected", "prior_weights"]
-
-
-class Classifier(Protocol):
-    def __call__(self, faces: np.ndarray) -> np.ndarray: ...
+__all__ = ["FlipAveraged", "PriorCorrected", "prior_weights"]
 
 
 @dataclass
@@ -27,12 +23,12 @@ class FlipAveraged:
 
     classifier: Classifier
 
-    def __call__(self, faces):
+    def __call__(self, faces: np.ndarray) -> np.ndarray:
         faces = np.asarray(faces)
         return (np.asarray(self.classifier(faces)) + np.asarray(self.classifier(faces[:, :, ::-1]))) / 2
 
     @property
-    def parameters(self):
+    def parameters(self) -> int | None:
         return getattr(self.classifier, "parameters", None)
 
 
@@ -48,21 +44,21 @@ class PriorCorrected:
     def __post_init__(self):
         self.weights = np.asarray(self.weights, dtype="float64")
         if self.weights.shape != (NUM_CLASSES,) or not (self.weights > 0).all():
-            raise ValueError(
+            raise SettingError(
                 f"a class prior needs {NUM_CLASSES} weights > 0, one per class ({', '.join(EMOTIONS)}), "
                 f"got {self.weights.tolist()}"
             )
 
-    def __call__(self, faces):
+    def __call__(self, faces: np.ndarray) -> np.ndarray:
         weighted = np.asarray(self.classifier(faces), dtype="float64") * self.weights
         return (weighted / weighted.sum(axis=1, keepdims=True)).astype("float32")
 
     @property
-    def parameters(self):
+    def parameters(self) -> int | None:
         return getattr(self.classifier, "parameters", None)
 
 
-def prior_weights(trained_on, used_on=None):
+def prior_weights(trained_on: np.ndarray, used_on: np.ndarray | None = None) -> np.ndarray:
     """Per-class weights that move a model from the class shares it ``trained_on`` to those it
     is ``used_on`` (uniform by default): ``used_on / trained_on``, scaled to a mean of 1."""
     trained_on = np.asarray(trained_on, dtype="float64")

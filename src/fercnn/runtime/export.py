@@ -2,7 +2,7 @@
 
 The int8 model is quantised after training with a representative sample of training faces;
 its input is the raw uint8 face (the model's own Rescaling maps it to [-1, 1]) and its output
-the seven probabilities as uint8, dequantised by :class:`fercnn.litert.TFLiteClassifier`.
+the seven probabilities as uint8, dequantised by :class:`fercnn.runtime.litert.TFLiteClassifier`.
 Unlike the model, training and augmentation code, this module needs TensorFlow: the converter
 is TensorFlow's.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from .model_files import load_keras_model
+from ..models.files import load_keras_model
 
 REPRESENTATIVE_IMAGES = 500
 

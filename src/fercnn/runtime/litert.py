@@ -10,7 +10,7 @@ import sys
 
 import numpy as np
 
-from .model_files import ModelFileError, check_signature, first_line, require_model_file
+from ..models.files import ModelFileError, check_signature, first_line, require_model_file
 
 
 def _interpreter_class():

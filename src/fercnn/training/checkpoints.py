@@ -16,8 +16,8 @@ from pathlib import Path
 import keras
 import pandas as pd
 
-from .averaging import averaged_weights
-from .run_files import BEST_MODEL, CHECKPOINTS, CONFIG, HISTORY, LAST_CHECKPOINT, STATE  # noqa: F401
+from ..run_files import BEST_MODEL, CHECKPOINTS, CONFIG, HISTORY, LAST_CHECKPOINT, STATE  # noqa: F401
+from .ema import averaged_weights
 
 
 def atomic_save_model(model, path):

@@ -8,8 +8,8 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from .augment_config import AugmentConfig
-from .model_config import ModelConfig, Stage
+from ..data.augment_config import AugmentConfig
+from ..models.fernet_config import ModelConfig, Stage
 
 CLASS_WEIGHTINGS = ("none", "balanced", "sqrt")
 TEACHER_VIEWS = ("clean", "mixed", "augmented")
@@ -28,7 +28,7 @@ class TrainConfig:
     label_smoothing: float = 0.1
     patience: int = 15
     class_weighting: str = "sqrt"
-    # Beta(alpha, alpha) of each face's mixing ratio, 0 = off (see fercnn.mixing)
+    # Beta(alpha, alpha) of each face's mixing ratio, 0 = off (see fercnn.data.mixing)
     mixup_alpha: float = 0.0
     cutmix_alpha: float = 0.0
     # momentum of an exponential moving average of the weights, which is validated and saved; 0 = off
@@ -37,7 +37,7 @@ class TrainConfig:
     # A saved FERNet (.keras) whose weights start the run: a longer schedule in a second cycle.
     init_from: str | None = None
     # Saved models whose probabilities make up teacher_weight of each training target, softened
-    # by teacher_temperature (see fercnn.distill); none = plain labels. teacher_views: the
+    # by teacher_temperature (see fercnn.training.distill); none = plain labels. teacher_views: the
     # teachers label the clean Training faces once, each epoch's mixed faces, or each epoch's
     # mixed faces after the flips and warps (then applied before fit, not inside it).
     teachers: tuple[str, ...] = ()
@@ -45,7 +45,7 @@ class TrainConfig:
     teacher_temperature: float = 1.0
     teacher_views: str = "clean"
     # share of each training target taken from the FER+ crowd votes' distribution over the
-    # seven classes, the rest from FER2013's label (see fercnn.ferplus); 0 = FER2013's labels
+    # seven classes, the rest from FER2013's label (see fercnn.data.ferplus); 0 = FER2013's labels
     # alone. The PublicTest targets that choose the checkpoint are blended the same way.
     ferplus_weight: float = 0.0
     augment: AugmentConfig = field(default_factory=AugmentConfig)

@@ -20,7 +20,7 @@ The teachers can see three views of the Training faces (``TrainConfig.teacher_vi
   ``fit``, after the teachers have labelled the blend, so a face the student sees shifted
   or rotated carries the label of the unmoved face.
 - ``"augmented"``: the same, but the flips and warps run on the blends before the teachers
-  see them (:func:`fercnn.augment.augment_arrays`), and ``fit`` gets those very faces with
+  see them (:func:`fercnn.data.augment.augment_arrays`), and ``fit`` gets those very faces with
   no augmentation of its own: teacher and student see exactly one face. The shipped model's
   last cycles were trained this way (see the model card).
 """
@@ -29,9 +29,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .evaluation import predict_plain_and_mirrored
-from .labels import NUM_CLASSES
-from .model_files import load_keras_model
+from ..evaluation.metrics import plain_and_mirrored
+from ..labels import NUM_CLASSES
+from ..models.files import load_keras_model
 
 TEACHER_CACHE = "teacher_probabilities.npz"
 
@@ -52,7 +52,7 @@ class Teachers:
     def probabilities(self, images):
         total = np.zeros((len(images), NUM_CLASSES), dtype="float64")
         for model in self.models:
-            plain, mirrored = predict_plain_and_mirrored(model, images)
+            plain, mirrored = plain_and_mirrored(model, images)
             total += plain + mirrored
         softened = (total / (2 * len(self.models))) ** (1.0 / self.temperature)
         return (softened / softened.sum(axis=1, keepdims=True)).astype("float32")

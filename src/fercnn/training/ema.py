@@ -8,7 +8,7 @@ Two things are added here:
 - the best model is saved with the averaged weights, while the checkpoint keeps the training
   weights (and the average inside its optimizer), so a resumed run continues both;
 - ``fit`` copies the average over the training weights when it returns. Training runs one
-  ``fit`` per epoch (see :mod:`fercnn.training`), so without :class:`KeepTrainingWeights` the
+  ``fit`` per epoch (see :mod:`fercnn.training.loop`), so without :class:`KeepTrainingWeights` the
   average would replace the training weights after every epoch.
 """
 

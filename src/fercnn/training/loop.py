@@ -2,9 +2,9 @@
 
 The recipe: AdamW with decoupled weight decay, linear warm-up then cosine decay (a function of
 the optimizer's step count, so a resumed run continues the same curve), label smoothing, and
-the augmentation layers in front of the network; optionally mixup/CutMix (:mod:`fercnn.mixing`),
-a moving average of the weights (:mod:`fercnn.averaging`) and teachers' soft labels
-(:mod:`fercnn.distill`). Each run gets its own folder (by default a new one under
+the augmentation layers in front of the network; optionally mixup/CutMix (:mod:`fercnn.data.mixing`),
+a moving average of the weights (:mod:`fercnn.training.ema`) and teachers' soft labels
+(:mod:`fercnn.training.distill`). Each run gets its own folder (by default a new one under
 ``runs/train/``); after every epoch it is checkpointed there, and calling ``train`` again with
 that folder as ``output_dir`` resumes where it stopped. ``init_from`` starts a new run (a new schedule)
 from a saved model's weights instead of random ones.
@@ -19,8 +19,16 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.class_weight import compute_class_weight
 
-from .augment import NO_AUGMENTATION, augment_arrays, build_augmenter
-from .averaging import KeepTrainingWeights
+from ..data.augment import NO_AUGMENTATION, augment_arrays, build_augmenter
+from ..data.ferplus import ferplus_targets
+from ..data.loading import load_fer2013
+from ..data.mixing import training_arrays
+from ..data.photo_look import apply_photo_look
+from ..errors import FercnnError, MissingSplitError
+from ..labels import IMAGE_SIZE, NUM_CLASSES
+from ..models.fernet import build_fernet
+from ..models.files import load_keras_model
+from ..runs import new_run_dir, writable_folder
 from .checkpoints import (
     BEST_MODEL,
     CONFIG,
@@ -33,15 +41,7 @@ from .checkpoints import (
 )
 from .config import TrainConfig
 from .distill import Teachers, cached_teacher_probabilities, distillation_targets
-from .errors import MissingSplitError
-from .ferplus import ferplus_targets
-from .labels import IMAGE_SIZE, NUM_CLASSES
-from .loading import load_fer2013
-from .mixing import training_arrays
-from .model import build_fernet
-from .model_files import load_keras_model
-from .photo_look import apply_photo_look
-from .runs import new_run_dir, writable_folder
+from .ema import KeepTrainingWeights
 
 NETWORK_NAME = "fernet"
 
@@ -218,7 +218,7 @@ def _callbacks(config, output_dir, trainer, state):
     return callbacks
 
 
-class TrainingDivergedError(ValueError):
+class TrainingDivergedError(FercnnError, ValueError):
     """The loss became NaN or infinite: the weights are lost, and nothing later is saved."""
 
 
