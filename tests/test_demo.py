@@ -79,6 +79,57 @@ def test_a_broken_video_gets_a_message_and_a_good_one_its_outputs(app, tmp_path)
     assert "face 1: mostly happy" in message
 
 
+def _at_once(*calls):
+    """Run each call in a thread of its own, all at once; their results (or errors), in order."""
+    import threading
+
+    results = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            results[index] = call()
+        except Exception as error:  # noqa: BLE001 - the test shows it
+            results[index] = error
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_the_webcam_and_the_video_tab_can_run_at_once(app, tmp_path):
+    """Both share the page's one detector: a webcam frame (a 640-pixel-wide input) classified
+    while a 480x360 video is resizes the interpreter under the video's feet, unless they take turns."""
+    import threading
+
+    clip = write_sample_video(tmp_path / "clip.mp4", faces=1, seconds=3.0, fps=10.0, size=(480, 360))
+    frames = list(sample_frames(faces=1, seconds=1.0, fps=10.0, size=(640, 480)))
+    finished = threading.Event()
+
+    def video():
+        try:
+            return app.video(str(clip))
+        finally:
+            finished.set()
+
+    def webcam():
+        stream, statuses = None, []
+        while not finished.is_set() or not statuses:
+            _, _, status, stream = app.webcam_frame(
+                frames[stream.frames % len(frames) if stream else 0], stream
+            )
+            statuses.append(status)
+        return statuses
+
+    video_result, statuses = _at_once(video, webcam)
+    assert not isinstance(video_result, Exception), repr(video_result)
+    assert not isinstance(statuses, Exception), repr(statuses)
+    assert "face 1: mostly happy" in video_result[3]
+    assert all("face(s); face" in status for status in statuses)
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -107,6 +158,18 @@ def test_a_photo_sent_over_http_comes_back_with_its_face_and_probabilities(serve
     probabilities = np.array(row[3:], dtype=float)
     assert probabilities.sum() == pytest.approx(1.0, abs=0.01) and probabilities[3] > 0.5
     assert Path(gallery[0]["image"]).is_file() and Path(json_file).is_file()
+
+
+def test_a_photo_and_a_video_sent_at_once_both_come_back(server, tmp_path):
+    from gradio_client import Client, handle_file
+
+    clip = write_sample_video(tmp_path / "clip.mp4", faces=1, seconds=2.0, fps=10.0, size=(480, 360))
+    photo, video = _at_once(
+        lambda: Client(server, verbose=False).predict([handle_file(str(sample_photo()))], api_name="/photos"),
+        lambda: Client(server, verbose=False).predict(handle_file(str(clip)), api_name="/video"),
+    )
+    assert not isinstance(photo, Exception) and not isinstance(video, Exception), (photo, video)
+    assert photo[3] == "1 face(s) in 1 photo(s)." and "face 1: mostly happy" in video[3]
 
 
 def _browser_or_skip():

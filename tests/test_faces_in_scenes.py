@@ -127,3 +127,29 @@ def test_a_face_that_fills_a_tight_crop_is_found_on_a_second_look():
     assert not detector(tight)  # the detector alone finds nothing: the face fills the photo
     (face,) = detect_faces(tight, detector, min_size=16)
     assert face.box.width > 100 and -30 < face.box.x < 10  # the whole crop, a little beyond it
+
+
+@needs_blazeface
+def test_one_detector_called_from_two_threads_at_once_gives_each_its_faces(portrait):
+    """The demo's webcam streams and video tab share one detector: calls on images of other
+    sizes (each a resize of the interpreter's input) must not meet inside the interpreter."""
+    import threading
+
+    detector = BlazeFaceDetector()
+    wide, tall = portrait, np.ascontiguousarray(portrait[:, : portrait.shape[1] // 2])
+    found, errors = {"wide": [], "tall": []}, []
+
+    def detect(name, image):
+        try:
+            found[name] += [len(detector(image)) for _ in range(60)]
+        except Exception as error:  # noqa: BLE001 - the test reports it
+            errors.append(error)
+
+    threads = [threading.Thread(target=detect, args=item) for item in (("wide", wide), ("tall", tall))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert set(found["wide"]) == {len(detector(wide))} and len(found["wide"]) == 60
+    assert set(found["tall"]) == {len(detector(tall))} and len(found["tall"]) == 60

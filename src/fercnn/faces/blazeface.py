@@ -8,6 +8,7 @@ a box and six keypoints (two eyes, nose tip, mouth, two ear tragions) relative t
 Overlapping boxes are merged by weighted non-maximum suppression, as MediaPipe does.
 """
 
+import threading
 from pathlib import Path
 
 import cv2
@@ -54,7 +55,13 @@ def anchor_centres(height, width, strides=GRID_STRIDES):
 
 class BlazeFaceDetector:
     """Call with an RGB (or gray) uint8 image; returns :class:`fercnn.faces.detection.DetectedFace` objects
-    with eyes and score, best first."""
+    with eyes and score, best first.
+
+    One detector may be called from several threads (the demo's webcam streams and video tab
+    share one): a LiteRT interpreter is not thread-safe (resizing its input while another
+    thread runs it raises "There is at least 1 reference to internal data"), so calls take
+    turns on a lock. Threads that want to detect in parallel make a detector each.
+    """
 
     name = "blazeface"
 
@@ -76,16 +83,19 @@ class BlazeFaceDetector:
         self.regressions = next(o["index"] for o in outputs if o["shape"][-1] == 16)
         self.logits = next(o["index"] for o in outputs if o["shape"][-1] == 1)
         self._shape = None
+        self._lock = threading.Lock()
 
     def __call__(self, image):
-        tensor, scale = self._network_input(image)
-        self.interpreter.set_tensor(self.input, tensor)
-        self.interpreter.invoke()
-        raw = self.interpreter.get_tensor(self.regressions)[0]
-        logits = np.clip(self.interpreter.get_tensor(self.logits)[0, :, 0], -RAW_SCORE_LIMIT, RAW_SCORE_LIMIT)
-        scores = 1.0 / (1.0 + np.exp(-logits))
+        with self._lock:  # resize, set, invoke and read back as one step (see the class docstring)
+            tensor, scale = self._network_input(image)
+            self.interpreter.set_tensor(self.input, tensor)
+            self.interpreter.invoke()
+            raw = self.interpreter.get_tensor(self.regressions)[0]
+            logits = self.interpreter.get_tensor(self.logits)[0, :, 0]
+            anchors = self.anchors
+        scores = 1.0 / (1.0 + np.exp(-np.clip(logits, -RAW_SCORE_LIMIT, RAW_SCORE_LIMIT)))
         keep = scores >= self.min_score
-        boxes, points = _decode(raw[keep], self.anchors[keep])
+        boxes, points = _decode(raw[keep], anchors[keep])
         return [_to_image_pixels(face, scale) for face in _merge(boxes, points, scores[keep])]
 
     def _network_input(self, image):

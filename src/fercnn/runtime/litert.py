@@ -7,6 +7,7 @@ place of ``tf.lite.Interpreter``) and falls back to TensorFlow's interpreter whe
 import contextlib
 import os
 import sys
+import threading
 
 import numpy as np
 
@@ -55,7 +56,11 @@ def make_interpreter(path, threads=None):
 
 
 class TFLiteClassifier:
-    """Call with ``(N, 48, 48, 1)`` uint8 faces; returns ``(N, 7)`` float probabilities."""
+    """Call with ``(N, 48, 48, 1)`` uint8 faces; returns ``(N, 7)`` float probabilities.
+
+    Safe to share between threads (the demo's tabs share one): calls take turns on a lock, as a
+    LiteRT interpreter must not be resized or run by two threads at once.
+    """
 
     parameters = None  # not recorded in the flatbuffer in a form worth reporting
 
@@ -72,15 +77,17 @@ class TFLiteClassifier:
         self.output = self.interpreter.get_output_details()[0]
         check_signature(path, tuple(self.input["shape"]), tuple(self.output["shape"]), "TFLite model")
         self._batch = None
+        self._lock = threading.Lock()
 
     def __call__(self, faces):
         faces = np.asarray(faces)
-        if self._batch != len(faces):
-            self.interpreter.resize_tensor_input(self.input["index"], [len(faces), *faces.shape[1:]])
-            allocate_quietly(self.interpreter)
-            self._batch = len(faces)
-        self.interpreter.set_tensor(self.input["index"], faces.astype(self.input["dtype"]))
-        self.interpreter.invoke()
-        raw = self.interpreter.get_tensor(self.output["index"]).astype(np.float32)
+        with self._lock:
+            if self._batch != len(faces):
+                self.interpreter.resize_tensor_input(self.input["index"], [len(faces), *faces.shape[1:]])
+                allocate_quietly(self.interpreter)
+                self._batch = len(faces)
+            self.interpreter.set_tensor(self.input["index"], faces.astype(self.input["dtype"]))
+            self.interpreter.invoke()
+            raw = self.interpreter.get_tensor(self.output["index"]).astype(np.float32)
         scale, zero_point = self.output["quantization"]
         return (raw - zero_point) * scale if scale else raw
