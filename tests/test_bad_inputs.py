@@ -150,6 +150,12 @@ CASES = (
         "put them in a val/ folder beside train/",
     ),
     Case(
+        "train into a folder another training run is writing into (two at once with one --name)",
+        ("train", "--data", "{csv}", "--output-dir", "{busy_run}", "--epochs", "1"),
+        2,
+        "is in use by another run (process",
+    ),
+    Case(
         "--config names a JSON list",
         ("train", "--data", "{csv}", "--config", "{list_json}"),
         2,
@@ -250,7 +256,10 @@ def inputs(tmp_path_factory, trained_run):
     (made.setdefault("odd_labels", tmp / "odd_labels") / "joyful").mkdir(parents=True)
     os.mkfifo(made.setdefault("fifo", tmp / "stream.jpg"))
     made["logits_model"] = _logits_model(tmp / "logits.keras")
-    return made
+    from fercnn.runs import run_folder_lock
+
+    with run_folder_lock(made.setdefault("busy_run", tmp / "busy_run")):  # as a run in progress holds it
+        yield made
 
 
 def _logits_model(path):

@@ -238,3 +238,35 @@ def test_a_run_begun_on_jax_resumes_on_tensorflow(tmp_path, monkeypatch):
     history = trainer.fit(faces, np.eye(7)[np.arange(32) % 7], batch_size=16, epochs=1, verbose=0)
     assert trainer.jit_compile is False
     assert np.isfinite(history.history["loss"][0])
+
+
+def test_a_run_folder_is_held_by_one_process_and_let_go_when_it_ends(tmp_path):
+    """A second process training into a folder in use stops with a message naming the holder;
+    once the holder ends (here killed, so no clean-up of its own ran), the folder is free."""
+    import subprocess
+    import sys
+
+    from fercnn.errors import OutputFolderError
+    from fercnn.runs import run_folder_lock
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys\nfrom fercnn.runs import run_folder_lock\n"
+            f"with run_folder_lock({str(tmp_path)!r}):\n    print('held', flush=True)\n    sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "held\n"
+        busy = f"in use by another run \\(process {holder.pid}\\)"
+        with pytest.raises(OutputFolderError, match=busy), run_folder_lock(tmp_path):
+            pass
+    finally:
+        holder.kill()
+        holder.wait()
+    with run_folder_lock(tmp_path) as folder:
+        assert folder == tmp_path

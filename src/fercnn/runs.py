@@ -5,14 +5,22 @@ the layout that detection toolkits made familiar: every run a user starts lands 
 git-ignored folder, two runs never collide, and ``models/`` changes only when a user names it.
 """
 
+import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: runs there are not guarded against each other
+    fcntl = None
 
 from .errors import OutputFolderError
 
 RUNS_ROOT = Path("runs")
+LOCK_FILE = ".in_use"  # held (flock) by the process writing into a run folder
 
 
 def new_run_dir(command, name=None, root=RUNS_ROOT):
@@ -31,6 +39,40 @@ def new_run_dir(command, name=None, root=RUNS_ROOT):
             continue
         return folder
     raise OutputFolderError(f"{base}: 999 runs of this name exist already; pass another --name")
+
+
+@contextlib.contextmanager
+def run_folder_lock(folder: str | Path) -> Iterator[Path]:
+    """Hold ``folder`` for this process alone while the block runs: a second run started into
+    the same folder (``train --name same`` twice at once) stops at once with a message, rather
+    than both writing the same checkpoints and one dying with a traceback.
+
+    An exclusive ``flock`` on ``folder/.in_use``: the system lets it go when the process ends,
+    however it ends (Ctrl-C, a crash, ``kill -9``), so a stale lock never blocks a rerun.
+    """
+    folder = writable_folder(folder, "the run folder")
+    if fcntl is None:
+        yield folder
+        return
+    with open(folder / LOCK_FILE, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise OutputFolderError(
+                f"{folder} is in use by another run ({holder}): wait for it to finish, or train "
+                "into another folder (another --name or --output-dir)"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}\n")
+        handle.flush()
+        try:
+            yield folder
+        finally:
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def writable_folder(path, what="--output-dir"):

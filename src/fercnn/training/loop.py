@@ -11,7 +11,7 @@ from a saved model's weights instead of random ones.
 """
 
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import partial, wraps
 from pathlib import Path
 
 import keras
@@ -28,7 +28,7 @@ from ..errors import FercnnError, MissingSplitError
 from ..labels import IMAGE_SIZE, NUM_CLASSES
 from ..models.fernet import build_fernet
 from ..models.files import load_keras_model
-from ..runs import new_run_dir, writable_folder
+from ..runs import new_run_dir, run_folder_lock, writable_folder
 from .checkpoints import (
     BEST_MODEL,
     CONFIG,
@@ -57,6 +57,21 @@ class TrainResult:
         return self.output_dir / BEST_MODEL
 
 
+def one_run_per_folder(train_function):
+    """``train_function(config, ...)`` holding ``config.output_dir`` (:func:`fercnn.runs.run_folder_lock`),
+    so that two runs into one folder never interleave; a new dated folder is its run's alone."""
+
+    @wraps(train_function)
+    def holding_the_folder(config, *args, **kwargs):
+        if config.output_dir is None:
+            return train_function(config, *args, **kwargs)
+        with run_folder_lock(config.output_dir):
+            return train_function(config, *args, **kwargs)
+
+    return holding_the_folder
+
+
+@one_run_per_folder
 def train(config, data=None, resume=True, verbose="auto", build_network=None):
     """Train (or resume) the run described by ``config``; returns where it ended.
 
