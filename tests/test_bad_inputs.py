@@ -509,7 +509,7 @@ def test_a_diverging_run_stops_with_a_message_and_saves_no_nan_model(learnable_c
 
     from fercnn.training.loop import TrainingDivergedError, train
 
-    with pytest.raises(ValueError, match="learning_rate must be a number > 0"):
+    with pytest.raises(ValueError, match="learning_rate must be > 0"):
         tiny_config(learnable_csv, tmp_path / "nan", learning_rate=float("nan"))
     config = tiny_config(learnable_csv, tmp_path / "run", learning_rate=1e30, epochs=2)
     with pytest.raises(TrainingDivergedError, match="lower --learning-rate"):

@@ -33,10 +33,11 @@ def test_evaluation_writes_readable_metrics_reports_and_plots(trained_run, learn
 
 
 def test_evaluation_on_a_backend_without_tensorflow_leaves_out_only_grad_cam(
-    trained_run, learnable_csv, tmp_path, monkeypatch, capsys
+    trained_run, learnable_csv, tmp_path, monkeypatch, caplog
 ):
     """A run on JAX, where TensorFlow may not be installed, must still end with metrics
     and confusion matrices instead of failing on Grad-CAM's TensorFlow gradients."""
+    caplog.set_level("INFO", logger="fercnn")
     available = reporting.grad_cam_available
     monkeypatch.setattr(reporting, "grad_cam_available", lambda model: available(model, "jax"))
     _, result = trained_run
@@ -45,7 +46,7 @@ def test_evaluation_on_a_backend_without_tensorflow_leaves_out_only_grad_cam(
     assert document["splits"]["validation"]["images"] == 42
     assert (tmp_path / "metrics.json").is_file() and (tmp_path / "confusion_matrix_validation.png").is_file()
     assert not list(tmp_path.glob("grad_cam_*.png"))
-    assert "Grad-CAM skipped: it needs the TensorFlow backend, not jax." in capsys.readouterr().out
+    assert "Grad-CAM skipped: it needs the TensorFlow backend, not jax." in caplog.text
 
 
 def test_scores_and_flip_tta_are_computed_from_the_predictions():

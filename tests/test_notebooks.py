@@ -79,3 +79,30 @@ def test_train_notebook_defaults_are_the_package_defaults():
     expected |= {"teachers", "teacher_weight", "teacher_temperature", "teacher_views"}
     assert expected <= set(recipe)
     assert {name: settings[name] for name in recipe} == recipe
+
+
+@pytest.mark.parametrize("name", ["train_model", "evaluate_model"])
+def test_each_notebook_matches_its_checked_source(name):
+    """A notebook's cells are written in ``notebooks/NAME.py`` (jupytext's percent format,
+    linted by ruff); the ``.ipynb`` must hold the same cells. After an edit in Jupyter,
+    ``jupytext --sync notebooks/*.ipynb`` brings it back to the source (and the other way)."""
+    jupytext = pytest.importorskip("jupytext")
+    source = jupytext.read(NOTEBOOKS / f"{name}.py")
+    notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+
+    def cells(book):
+        return [(cell.cell_type, cell.source.strip(), cell.metadata.get("tags", [])) for cell in book.cells]
+
+    assert cells(notebook) == cells(source), f"run: jupytext --sync notebooks/{name}.ipynb"
+
+
+def test_both_notebooks_share_one_set_up_cell():
+    set_up = [
+        next(
+            cell.source
+            for cell in nbformat.read(NOTEBOOKS / name, as_version=4).cells
+            if "# Set-up" in cell.source
+        )
+        for name in ("train_model.ipynb", "evaluate_model.ipynb")
+    ]
+    assert set_up[0] == set_up[1]

@@ -40,7 +40,7 @@ def test_a_changed_face_keeps_its_layout():
 
 
 def test_the_probability_is_checked_and_training_applies_it(learnable_csv, tmp_path):
-    with pytest.raises(ValueError, match="photo_look_probability=1.5 is out of range"):
+    with pytest.raises(ValueError, match=r"photo_look_probability must be in \[0, 1\], got 1.5"):
         AugmentConfig(photo_look_probability=1.5)
     config = tiny_config(
         learnable_csv, tmp_path / "run", epochs=1, augment=AugmentConfig(photo_look_probability=0.5)

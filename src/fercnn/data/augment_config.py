@@ -5,45 +5,48 @@
 
 from dataclasses import dataclass
 
+from ..errors import SettingError
+from ..settings import OneOf, Range, setting, validate
+
 __all__ = ["NO_AUGMENTATION", "RESAMPLINGS", "AugmentConfig"]
 
 RESAMPLINGS = ("once", "per_layer")
-# each strength's valid range, as a test and as the advice given when it fails
-_RANGES = {
-    "rotation_degrees": (lambda v: 0 <= v < 180, "use 0 <= degrees < 180"),
-    "shift_fraction": (lambda v: 0 <= v < 1, "use a fraction of the image side, 0 <= f < 1"),
-    "zoom_fraction": (lambda v: 0 <= v < 1, "use a fraction of the image side, 0 <= f < 1"),
-    "erasing_probability": (lambda v: 0 <= v < 1, "use a probability 0 <= p < 1"),
-    "warp_probability": (lambda v: 0 <= v <= 1, "use a probability 0 <= p <= 1"),
-    "photo_look_probability": (lambda v: 0 <= v <= 1, "use a probability 0 <= p <= 1"),
-}
+PROBABILITY = Range(0, 1)
 
 
 @dataclass(frozen=True)
 class AugmentConfig:
     """Augmentation strength in user units: degrees for rotation, fractions of the image side."""
 
-    rotation_degrees: float = 10.0
-    shift_fraction: float = 0.1
-    zoom_fraction: float = 0.1
-    horizontal_flip: bool = True
-    erasing_probability: float = 0.0  # chance of blanking a random patch (random erasing)
-    resampling: str = "once"  # "once": one affine warp; "per_layer": Keras' three-layer chain
-    warp_probability: float = 0.5  # share of faces rotated/shifted/zoomed (resampling "once")
-    # share of faces given a random photographic look: gamma, contrast, sharpness, resolution,
-    # JPEG (see fercnn.data.photo_look; applied to each epoch's arrays before fit)
-    photo_look_probability: float = 0.0
+    rotation_degrees: float = setting(
+        10.0, "max random rotation, degrees", Range(0, 180, high_open=True), aliases=("rotation",)
+    )
+    shift_fraction: float = setting(
+        0.1, "max random shift, fraction of the side", Range(0, 1, high_open=True), aliases=("shift",)
+    )
+    zoom_fraction: float = setting(
+        0.1, "max random zoom, fraction", Range(0, 1, high_open=True), aliases=("zoom",)
+    )
+    horizontal_flip: bool = setting(True, "random horizontal flips")
+    erasing_probability: float = setting(
+        0.0,
+        "chance of blanking a random patch (random erasing)",
+        Range(0, 1, high_open=True),
+        aliases=("erasing",),
+    )
+    resampling: str = setting(
+        "once", "'once' (one affine warp) or 'per_layer' (Keras' three-layer chain)", OneOf(RESAMPLINGS)
+    )
+    warp_probability: float = setting(0.5, "share of faces rotated, shifted and zoomed", PROBABILITY)
+    # gamma, contrast, sharpness, resolution, JPEG (see fercnn.data.photo_look), before fit
+    photo_look_probability: float = setting(
+        0.0, "share of faces given a random photographic look", PROBABILITY, aliases=("photo-look",)
+    )
 
     def __post_init__(self):
-        for name, (valid, advice) in _RANGES.items():
-            value = getattr(self, name)
-            if not valid(value):
-                raise ValueError(f"AugmentConfig.{name}={value} is out of range: {advice}")
-        if self.resampling not in RESAMPLINGS:
-            choices = ", ".join(RESAMPLINGS)
-            raise ValueError(f"AugmentConfig.resampling={self.resampling!r} is unknown: use one of {choices}")
+        validate(self)
         if self.resampling == "per_layer" and self.warp_probability != 1:
-            raise ValueError(
+            raise SettingError(
                 f"AugmentConfig.warp_probability={self.warp_probability} needs resampling='once': "
                 "the per_layer chain warps every face, so set warp_probability=1.0 with it"
             )

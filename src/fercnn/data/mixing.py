@@ -15,6 +15,7 @@ way as the labels, so a rare class keeps its weight in a blend.
 import keras
 import numpy as np
 
+from ..errors import SettingError
 from ..labels import NUM_CLASSES
 
 
@@ -28,7 +29,7 @@ def training_arrays(images, labels, class_weights, mixup_alpha=0.0, cutmix_alpha
     0 turns a method off.
     """
     if mixup_alpha < 0 or cutmix_alpha < 0:
-        raise ValueError(
+        raise SettingError(
             f"mixup_alpha={mixup_alpha} and cutmix_alpha={cutmix_alpha} must be >= 0 (0 turns one off)"
         )
     images = images.astype("float32")

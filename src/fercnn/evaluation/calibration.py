@@ -17,7 +17,8 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from ..models.files import load_keras_model
+from ..errors import SettingError
+from ..models.files import ModelFileError, load_keras_model
 from ..run_files import CALIBRATION_FILE
 from ..runs import display_path
 from ..runtime.classifier import as_classifier
@@ -61,7 +62,7 @@ def fold_temperature(model, temperature):
     except ValueError:
         head = None
     if not isinstance(head, keras.layers.Dense) or head.get_config().get("activation") != "softmax":
-        raise ValueError(
+        raise ModelFileError(
             f"model {model.name!r} has no Dense softmax layer named {HEAD_LAYER!r} to fold a temperature "
             "into: calibrate works on models built by fercnn.models.fernet.build_fernet"
         )
@@ -92,7 +93,7 @@ def calibrate(model_path, split, output_path, split_name="validation", batch_siz
     beside it."""
     output_path = Path(output_path)
     if output_path.suffix != ".keras":
-        raise ValueError(f"output_path {output_path} must end in .keras (Keras' own model format)")
+        raise SettingError(f"output_path {output_path} must end in .keras (Keras' own model format)")
     model = load_keras_model(model_path, compile=True)
     probabilities = as_classifier(model, batch_size)(split.images)
     temperature = fit_temperature(probabilities, split.labels)

@@ -3,6 +3,7 @@
 Shared by the CLI and the notebooks so both write the same files under the same names.
 """
 
+import logging
 from pathlib import Path
 
 import keras
@@ -21,6 +22,8 @@ from .plots import (
     plot_training_curves,
     save_figure,
 )
+
+LOGGER = logging.getLogger(__name__)
 
 
 def write_evaluation(model_path, data, output_dir, show=False, batch_size=256, classifier=None):
@@ -44,7 +47,7 @@ def write_evaluation(model_path, data, output_dir, show=False, batch_size=256, c
                 output_dir / f"grad_cam_{name}.png",
                 show,
             )
-    print(format_summary(document))
+    LOGGER.info(format_summary(document))
     return document
 
 
@@ -54,12 +57,12 @@ def grad_cam_available(model, backend=None):
     benchmarks' reference), the evaluation is written without its heatmaps."""
     backend = backend or keras.backend.backend()
     if backend != "tensorflow":
-        print(f"Grad-CAM skipped: it needs the TensorFlow backend, not {backend}.")
+        LOGGER.info(f"Grad-CAM skipped: it needs the TensorFlow backend, not {backend}.")
         return False
     from .gradcam import DEFAULT_LAYER  # imports TensorFlow, which a JAX-only install lacks
 
     if DEFAULT_LAYER not in {layer.name for layer in model.layers}:
-        print(f"Grad-CAM skipped: model {model.name!r} has no layer {DEFAULT_LAYER!r} (not a FERNet).")
+        LOGGER.info(f"Grad-CAM skipped: model {model.name!r} has no layer {DEFAULT_LAYER!r} (not a FERNet).")
         return False
     return True
 

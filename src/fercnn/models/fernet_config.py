@@ -8,6 +8,7 @@ deep-learning framework.
 from dataclasses import dataclass
 
 from ..labels import IMAGE_SIZE
+from ..settings import OneOf, Range, setting, validate
 
 __all__ = ["BLOCKS", "DEFAULT_STAGES", "ModelConfig", "Stage"]
 
@@ -25,15 +26,14 @@ class Stage:
     dense 3x3 conv on the narrow input, so fused blocks buy parameters at little CPU cost.
     """
 
-    expansion: int
-    channels: int
-    repeats: int
-    stride: int
-    block: str = "mbconv"
+    expansion: int = setting(check=Range(1))
+    channels: int = setting(check=Range(1))
+    repeats: int = setting(check=Range(1))
+    stride: int = setting(check=Range(1, 2))
+    block: str = setting("mbconv", check=OneOf(BLOCKS))
 
     def __post_init__(self):
-        if self.block not in BLOCKS:
-            raise ValueError(f"Stage block must be one of {', '.join(BLOCKS)}, got {self.block!r}")
+        validate(self)
 
 
 DEFAULT_STAGES = (
@@ -55,22 +55,21 @@ class ModelConfig:
     steps need a lower value than Keras' 0.99 or their inference statistics stay unsettled.
     """
 
-    width: float = 1.0
-    depth: float = 1.0
-    resolution: int = IMAGE_SIZE
-    stem_channels: int = 32
-    stem_stride: int = 2
-    head_channels: int = 384
-    dropout: float = 0.2
-    batchnorm_momentum: float = 0.99
-    stages: tuple = DEFAULT_STAGES
+    width: float = setting(1.0, "channel multiplier", Range(0, low_open=True))
+    depth: float = setting(1.0, "block-repeat multiplier", Range(0, low_open=True))
+    resolution: int = setting(
+        IMAGE_SIZE, "side the 48x48 input is resized to inside the model", Range(16), hint="pixels"
+    )
+    stem_channels: int = setting(32, "channels of the stem convolution", Range(1))
+    stem_stride: int = setting(2, "stride of the stem convolution", Range(1, 2))
+    head_channels: int = setting(384, "channels of the 1x1 head before pooling", Range(1))
+    dropout: float = setting(0.2, "dropout before the classifier", Range(0, 1, high_open=True))
+    batchnorm_momentum: float = setting(
+        0.99,
+        "how slowly BatchNorm's inference statistics follow the batches",
+        Range(0, 1, low_open=True, high_open=True),
+    )
+    stages: tuple[Stage, ...] = setting(DEFAULT_STAGES, flag=False)
 
     def __post_init__(self):
-        if self.width <= 0 or self.depth <= 0:
-            raise ValueError(f"width and depth must be > 0, got width={self.width}, depth={self.depth}")
-        if self.resolution < 16:
-            raise ValueError(f"resolution must be >= 16 pixels, got {self.resolution}")
-        if not 0 < self.batchnorm_momentum < 1:
-            raise ValueError(f"batchnorm_momentum must be in (0, 1), got {self.batchnorm_momentum}")
-        if not 0 <= self.dropout < 1:
-            raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
+        validate(self)

@@ -4,13 +4,11 @@ Prefers the standalone LiteRT runtime (``ai-edge-litert``, what TensorFlow 2.20+
 place of ``tf.lite.Interpreter``) and falls back to TensorFlow's interpreter where it is absent.
 """
 
-import contextlib
-import os
-import sys
 import threading
 
 import numpy as np
 
+from ..logs import native_stderr_silenced
 from ..models.files import ModelFileError, check_signature, first_line, require_model_file
 
 
@@ -24,34 +22,15 @@ def _interpreter_class():
     return Interpreter
 
 
-@contextlib.contextmanager
-def _native_stderr_silenced():
-    """Hide what native code writes to standard error (the runtime's "Created TensorFlow Lite
-    XNNPACK delegate" notice on every new interpreter); Python's own errors still raise."""
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):  # no real standard error to redirect
-        yield
-        return
-    with open(os.devnull, "w") as devnull:
-        os.dup2(devnull.fileno(), 2)
-        try:
-            yield
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-
-
 def allocate_quietly(interpreter):
     """``interpreter.allocate_tensors()``, where the runtime applies its delegate and says so."""
-    with _native_stderr_silenced():
+    with native_stderr_silenced():
         interpreter.allocate_tensors()
 
 
 def make_interpreter(path, threads=None):
     """A LiteRT (or TensorFlow Lite) interpreter for ``path``, created without start-up notices."""
-    with _native_stderr_silenced():
+    with native_stderr_silenced():
         return _interpreter_class()(model_path=str(path), num_threads=threads)
 
 

@@ -9,6 +9,7 @@ it names agree, and a resumed run continues on the same schedule.
 """
 
 import json
+import logging
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -18,6 +19,8 @@ import pandas as pd
 
 from ..run_files import BEST_MODEL, CHECKPOINTS, CONFIG, HISTORY, LAST_CHECKPOINT, STATE  # noqa: F401
 from .ema import averaged_weights
+
+LOGGER = logging.getLogger(__name__)
 
 
 def atomic_save_model(model, path):
@@ -112,5 +115,5 @@ class RunCheckpoint(keras.callbacks.Callback):
         state.save(self.output_dir / STATE)
         remove_other_checkpoints(self.output_dir, keep=state.checkpoint)
         if state.epochs_without_improvement >= self.patience:
-            print(f"Early stopping: no val_accuracy gain for {self.patience} epochs.")
+            LOGGER.info(f"Early stopping: no val_accuracy gain for {self.patience} epochs.")
             self.model.stop_training = True

@@ -5,11 +5,13 @@ architecture, so a result can always be traced to the settings that produced it.
 """
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from ..data.augment_config import AugmentConfig
+from ..errors import SettingError
 from ..models.fernet_config import ModelConfig, Stage
+from ..settings import OneOf, Range, setting, validate
 
 CLASS_WEIGHTINGS = ("none", "balanced", "sqrt")
 TEACHER_VIEWS = ("clean", "mixed", "augmented")
@@ -17,76 +19,62 @@ TEACHER_VIEWS = ("clean", "mixed", "augmented")
 
 @dataclass(frozen=True)
 class TrainConfig:
-    data: str = "data"
-    # None: a new folder under runs/train/, named by the date and time (see fercnn.runs)
-    output_dir: str | None = None
-    epochs: int = 40
-    batch_size: int = 64
-    learning_rate: float = 2e-3
-    weight_decay: float = 0.05
-    warmup_epochs: int = 2
-    label_smoothing: float = 0.1
-    patience: int = 15
-    class_weighting: str = "sqrt"
-    # Beta(alpha, alpha) of each face's mixing ratio, 0 = off (see fercnn.data.mixing)
-    mixup_alpha: float = 0.0
-    cutmix_alpha: float = 0.0
-    # momentum of an exponential moving average of the weights, which is validated and saved; 0 = off
-    ema_momentum: float = 0.0
-    seed: int = 42
-    # A saved FERNet (.keras) whose weights start the run: a longer schedule in a second cycle.
-    init_from: str | None = None
-    # Saved models whose probabilities make up teacher_weight of each training target, softened
-    # by teacher_temperature (see fercnn.training.distill); none = plain labels. teacher_views: the
-    # teachers label the clean Training faces once, each epoch's mixed faces, or each epoch's
-    # mixed faces after the flips and warps (then applied before fit, not inside it).
-    teachers: tuple[str, ...] = ()
-    teacher_weight: float = 0.5
-    teacher_temperature: float = 1.0
-    teacher_views: str = "clean"
-    # share of each training target taken from the FER+ crowd votes' distribution over the
-    # seven classes, the rest from FER2013's label (see fercnn.data.ferplus); 0 = FER2013's labels
-    # alone. The PublicTest targets that choose the checkpoint are blended the same way.
-    ferplus_weight: float = 0.0
-    augment: AugmentConfig = field(default_factory=AugmentConfig)
-    model: ModelConfig = field(default_factory=ModelConfig)
+    """What a run is (its recipe, augmentation and architecture) and where it is (``data``,
+    ``output_dir``); every field is a ``train`` flag of the same name (see :mod:`fercnn.settings`)."""
+
+    # where the run is: set by --data, --output-dir and --name
+    data: str = setting("data", flag=False)
+    output_dir: str | None = setting(None, flag=False)  # None: a new dated folder under runs/train/
+    # what the run is
+    epochs: int = setting(40, "training epochs", Range(1))
+    batch_size: int = setting(64, "images per step", Range(1))
+    learning_rate: float = setting(
+        2e-3, "peak AdamW learning rate", Range(0, low_open=True), hint="2e-3 is usual"
+    )
+    weight_decay: float = setting(0.05, "AdamW decoupled weight decay", Range(0))
+    warmup_epochs: int = setting(2, "linear warm-up before cosine decay", Range(0))
+    label_smoothing: float = setting(0.1, "label smoothing of the cross-entropy", Range(0, 1, high_open=True))
+    patience: int = setting(15, "early stopping: epochs without a PublicTest gain", Range(1))
+    class_weighting: str = setting("sqrt", "weights of the classes in the loss", OneOf(CLASS_WEIGHTINGS))
+    mixup_alpha: float = setting(
+        0.0, "mixup's Beta(alpha, alpha), 0 = off", Range(0), hint="0 turns it off", aliases=("mixup",)
+    )
+    cutmix_alpha: float = setting(
+        0.0, "CutMix's Beta(alpha, alpha), 0 = off", Range(0), hint="0 turns it off", aliases=("cutmix",)
+    )
+    ema_momentum: float = setting(
+        0.0,
+        "momentum of the weights' moving average, validated and saved; 0 = off",
+        Range(0, 1, high_open=True),
+        hint="0 turns it off, 0.999 is usual",
+        aliases=("ema",),
+    )
+    seed: int = setting(42, "random seed")
+    init_from: str | None = setting(None, "a saved .keras model whose weights start the run (a second cycle)")
+    # saved models whose probabilities make up teacher_weight of each target (see fercnn.training.distill)
+    teachers: tuple[str, ...] = setting((), flag=False)
+    teacher_weight: float = setting(0.5, "share of each target from the --teacher models", Range(0, 1))
+    teacher_temperature: float = setting(
+        1.0, "softens the teachers' probabilities", Range(0, low_open=True), hint="1 leaves them as they are"
+    )
+    teacher_views: str = setting(
+        "clean",
+        "what the teachers label: the clean faces once, or each epoch's mixed or augmented ones",
+        OneOf(TEACHER_VIEWS),
+    )
+    # the FER+ votes' share of each target, the rest FER2013's label (see fercnn.data.ferplus);
+    # the PublicTest targets that choose the checkpoint are blended the same way
+    ferplus_weight: float = setting(
+        0.0,
+        "share of each target from the FER+ votes, 0 = off",
+        Range(0, 1),
+        hint="0: FER2013's labels, 1: the FER+ votes alone",
+    )
+    augment: AugmentConfig = setting(default_factory=AugmentConfig, flag=False)
+    model: ModelConfig = setting(default_factory=ModelConfig, flag=False)
 
     def __post_init__(self):
-        for name in ("epochs", "batch_size", "patience"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
-        if not self.learning_rate > 0 or self.learning_rate == float("inf"):
-            raise ValueError(f"learning_rate must be a number > 0 (2e-3 is usual), got {self.learning_rate}")
-        if not 0 <= self.label_smoothing < 1:
-            raise ValueError(f"label_smoothing must be in [0, 1), got {self.label_smoothing}")
-        for name in ("mixup_alpha", "cutmix_alpha"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"{name} must be >= 0 (0 turns it off), got {getattr(self, name)}")
-        if not 0 <= self.ema_momentum < 1:
-            raise ValueError(
-                f"ema_momentum must be in [0, 1) (0 turns it off, 0.999 is usual), got {self.ema_momentum}"
-            )
-        if not 0 <= self.teacher_weight <= 1:
-            raise ValueError(f"teacher_weight must be in [0, 1], got {self.teacher_weight}")
-        if not 0 <= self.ferplus_weight <= 1:
-            raise ValueError(
-                f"ferplus_weight must be in [0, 1] (0: FER2013's labels, 1: the FER+ votes alone), "
-                f"got {self.ferplus_weight}"
-            )
-        if self.teacher_temperature <= 0:
-            raise ValueError(
-                f"teacher_temperature must be > 0 (1 leaves the probabilities as they are), "
-                f"got {self.teacher_temperature}"
-            )
-        if self.teacher_views not in TEACHER_VIEWS:
-            raise ValueError(
-                f"teacher_views {self.teacher_views!r} is unknown: use one of {', '.join(TEACHER_VIEWS)}"
-            )
-        if self.class_weighting not in CLASS_WEIGHTINGS:
-            raise ValueError(
-                f"class_weighting {self.class_weighting!r} is unknown: "
-                f"use one of {', '.join(CLASS_WEIGHTINGS)}"
-            )
+        validate(self)
 
     def to_dict(self):
         return asdict(self)
@@ -103,7 +91,7 @@ class TrainConfig:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
-            raise ValueError(f"unknown training setting(s) {', '.join(unknown)}")
+            raise SettingError(f"unknown training setting(s) {', '.join(unknown)}")
         return cls(**values)
 
     def save(self, path):
@@ -115,15 +103,15 @@ class TrainConfig:
         try:
             values = json.loads(Path(path).read_text())
         except json.JSONDecodeError as error:
-            raise ValueError(
+            raise SettingError(
                 f"{path} is not valid JSON ({error}): pass a config.json that train wrote"
             ) from None
         if not isinstance(values, dict):
-            raise ValueError(
+            raise SettingError(
                 f"{path} holds a JSON {type(values).__name__}, not an object of settings: "
                 "pass a config.json that train wrote"
             )
         try:
             return cls.from_dict(values)
         except (TypeError, ValueError) as error:
-            raise ValueError(f"{path}: {error}") from None
+            raise SettingError(f"{path}: {error}") from None

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import SettingError
 from ..evaluation.metrics import plain_and_mirrored
 from ..labels import NUM_CLASSES
 from ..models.files import load_keras_model
@@ -45,7 +46,7 @@ class Teachers:
 
     def __init__(self, paths, temperature=1.0):
         if not paths:
-            raise ValueError("knowledge distillation needs at least one teacher model")
+            raise SettingError("knowledge distillation needs at least one teacher model: pass --teacher PATH")
         self.models = [_load_teacher(path) for path in paths]
         self.temperature = temperature
 

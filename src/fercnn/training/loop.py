@@ -10,6 +10,7 @@ that folder as ``output_dir`` resumes where it stopped. ``init_from`` starts a n
 from a saved model's weights instead of random ones.
 """
 
+import logging
 from dataclasses import dataclass, replace
 from functools import partial, wraps
 from pathlib import Path
@@ -24,10 +25,10 @@ from ..data.ferplus import ferplus_targets
 from ..data.loading import load_fer2013
 from ..data.mixing import training_arrays
 from ..data.photo_look import apply_photo_look
-from ..errors import FercnnError, MissingSplitError
+from ..errors import FercnnError, MissingSplitError, SettingError
 from ..labels import IMAGE_SIZE, NUM_CLASSES
 from ..models.fernet import build_fernet
-from ..models.files import load_keras_model
+from ..models.files import ModelFileError, load_keras_model
 from ..runs import new_run_dir, run_folder_lock, writable_folder
 from .checkpoints import (
     BEST_MODEL,
@@ -42,6 +43,8 @@ from .checkpoints import (
 from .config import TrainConfig
 from .distill import Teachers, cached_teacher_probabilities, distillation_targets
 from .ema import KeepTrainingWeights
+
+LOGGER = logging.getLogger(__name__)
 
 NETWORK_NAME = "fernet"
 
@@ -91,7 +94,7 @@ def train(config, data=None, resume=True, verbose="auto", build_network=None):
 
     state = _existing_state(output_dir, config, resume)
     if state.epochs_done >= config.epochs or state.epochs_without_improvement >= config.patience:
-        print(f"{output_dir} holds a finished run ({state.epochs_done} epochs); nothing to train.")
+        LOGGER.info(f"{output_dir} holds a finished run ({state.epochs_done} epochs); nothing to train.")
         return _result(output_dir, state)
     keras.utils.set_random_seed(config.seed + state.epochs_done)
     trainer = _load_or_build_trainer(config, output_dir, state, steps_per_epoch, build_network)
@@ -151,7 +154,7 @@ def with_run_folder(config):
     none, so that no run ever writes into another's folder (or into the shipped ``models/``)."""
     if config.output_dir is None:
         folder = new_run_dir("train")
-        print(f"Training into {folder}/ (to resume it later, pass that folder as the output folder)")
+        LOGGER.info(f"Training into {folder}/ (to resume it later, pass that folder as the output folder)")
         return replace(config, output_dir=str(folder))
     writable_folder(config.output_dir, "the run folder")
     return config
@@ -207,7 +210,7 @@ def _epoch_seed(config, epoch):
 def _load_or_build_trainer(config, output_dir, state, steps_per_epoch, build_network):
     """The checkpointed trainer of a run being resumed, or a new one (warm-started if asked)."""
     if state.epochs_done:
-        print(f"Resuming {output_dir} after epoch {state.epochs_done} of {config.epochs}.")
+        LOGGER.info(f"Resuming {output_dir} after epoch {state.epochs_done} of {config.epochs}.")
         drop_unsaved_epochs(output_dir, state.epochs_done)
         remove_other_checkpoints(output_dir, keep=state.checkpoint)
         return load_trainer(output_dir / state.checkpoint)
@@ -315,7 +318,7 @@ def warm_start(network, model_path):
     try:
         network.set_weights(source.get_weights())
     except ValueError as error:
-        raise ValueError(
+        raise ModelFileError(
             f"init_from model {path} has another architecture than this run's model settings ({error}): "
             "pass a best model (fernet_fer2013.keras, not a last_checkpoint file) and train with "
             "that model's own config.json (--config)"
@@ -358,7 +361,7 @@ def _existing_state(output_dir, config, resume):
     movable = {"data": config.data, "output_dir": config.output_dir}
     if replace(saved, **movable) != config:
         changed = [k for k, v in config.to_dict().items() if saved.to_dict()[k] != v and k not in movable]
-        raise ValueError(
+        raise SettingError(
             f"{output_dir} holds a run with different settings ({', '.join(changed)}): "
             "resume it with its own config.json, or train into another output folder"
         )
