@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -10,8 +11,29 @@ import fercnn
 
 @pytest.mark.parametrize("name", fercnn.__all__)
 def test_every_public_name_resolves(name):
-    assert getattr(fercnn, name) is not None
-    assert name in dir(fercnn)
+    """Each name in ``__all__`` is a real object of the package, not a placeholder."""
+    value = getattr(fercnn, name)
+    assert value is not None
+    if callable(value):
+        assert value.__module__.startswith("fercnn."), value.__module__
+
+
+def test_the_public_names_are_all_there_and_each_exported_once():
+    expected = {"FacePipeline", "FercnnError", "TrainConfig", "load_classifier", "predict_photos", "train"}
+    assert expected <= set(fercnn.__all__)
+    assert len(fercnn.__all__) == len(set(fercnn.__all__))
+
+
+def test_the_version_is_the_installed_one():
+    from importlib.metadata import version
+
+    assert fercnn.__version__ == version("fercnn")
+    shown = subprocess.run([sys.executable, "-m", "fercnn", "--version"], capture_output=True, text=True)
+    assert shown.returncode == 0 and shown.stdout.strip() == f"fercnn {fercnn.__version__}"
+
+
+def test_the_package_says_it_is_typed():
+    assert (Path(fercnn.__file__).parent / "py.typed").is_file()
 
 
 def test_an_unknown_name_says_so():

@@ -58,3 +58,15 @@ def test_readme_and_card_quote_the_shipped_models_metrics():
     assert rows_for(card, "train") == rows_for(shipped, "train")
     for row in model_card.per_class_table(metrics["splits"]["validation"]).splitlines()[2:]:
         assert row in card
+
+
+def test_the_cards_front_matter_quotes_the_metrics():
+    """The Hugging Face front matter's PublicTest accuracy is the one in metrics.json."""
+    for folder in (ROOT / "models", ROOT / "models" / "ferplus"):
+        card = (folder / "README.md").read_text()
+        assert card.startswith("---\nlicense: mit\n"), folder
+        front = card.split("---\n")[1]
+        assert "datasets:\n  - fer2013" in front and "## How to get started" in card
+    metrics = json.loads((ROOT / "models" / "metrics.json").read_text())
+    value = f"value: {metrics['splits']['validation']['accuracy']:.4f}"
+    assert value in (ROOT / "models" / "README.md").read_text().split("---\n")[1]
