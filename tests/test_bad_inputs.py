@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -186,6 +187,25 @@ CASES = (
     Case("an empty .mp4", ("predict", "{empty_mp4}"), 1, "convert it with: ffmpeg"),
     Case("a video with no face in any frame", ("predict", "{faceless_mp4}"), 0, "no face found in any of"),
     Case("--fps 0", ("predict", "{faceless_mp4}", "--fps", "0"), 2, "argument --fps: must be more than 0"),
+    Case(
+        "--fps 1e-9 (one frame every 30 years)",
+        ("predict", "{faceless_mp4}", "--fps", "1e-9"),
+        2,
+        "a video is sampled at 0.1 frames a second or more",
+    ),
+    Case("a sound recording named .mp4", ("predict", "{wav_mp4}"), 1, "has no video frames"),
+    Case(
+        "a video cut short (an interrupted download)",
+        ("predict", "{cut_mkv}", "--output-dir", "{tmp}/cut_out"),
+        0,
+        "the video ends after 20 of its 40 frames",
+    ),
+    Case(
+        "a video whose file says 1000 frames a second",
+        ("predict", "{placeholder_rate_mp4}", "--output-dir", "{tmp}/rate_out"),
+        0,
+        "says 1000 frames a second, a placeholder",
+    ),
     Case("--smoothing -1", ("predict", "{faceless_mp4}", "--smoothing", "-1"), 2, "must be 0 or more"),
     # labelled photos and folders of photos
     Case(
@@ -210,14 +230,23 @@ CASES = (
 
 
 def run(argv, capsys):
+    """The command's exit status and all it printed, warnings on standard error included, as a
+    user sees them (pytest would otherwise keep warnings to itself)."""
     from fercnn.app.cli import main
 
-    try:
-        status = main(list(argv))
-    except SystemExit as exit:  # argparse refuses a flag's value before any command runs
-        status = exit.code
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.showwarning = _warning_to_stderr
+        try:
+            status = main(list(argv))
+        except SystemExit as exit:  # argparse refuses a flag's value before any command runs
+            status = exit.code
     captured = capsys.readouterr()
     return status, captured.out + captured.err
+
+
+def _warning_to_stderr(message, category, filename, lineno, file=None, line=None):
+    sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 @pytest.fixture(scope="module")
@@ -253,6 +282,9 @@ def inputs(tmp_path_factory, trained_run):
     (made.setdefault("text_mp4", tmp / "notes.mp4")).write_text("a text file\n" * 100)
     (made.setdefault("empty_mp4", tmp / "empty.mp4")).write_bytes(b"")
     made["faceless_mp4"] = _faceless_video(tmp / "faceless.mp4")
+    made["placeholder_rate_mp4"] = _faceless_video(tmp / "rate1000.mp4", rate=1000)
+    made["wav_mp4"] = _wav(tmp / "memo.mp4")
+    made["cut_mkv"] = _cut_video(tmp / "cut.mkv")
     (made.setdefault("odd_labels", tmp / "odd_labels") / "joyful").mkdir(parents=True)
     os.mkfifo(made.setdefault("fifo", tmp / "stream.jpg"))
     made["logits_model"] = _logits_model(tmp / "logits.keras")
@@ -270,14 +302,39 @@ def _logits_model(path):
     return path
 
 
-def _faceless_video(path):
+def _faceless_video(path, rate=10):
     import cv2
     import numpy as np
 
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 10, (160, 120))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), rate, (160, 120))
     for shade in range(0, 250, 25):
         writer.write(np.full((120, 160, 3), shade, np.uint8))
     writer.release()
+    return path
+
+
+def _wav(path):
+    import wave
+
+    with wave.open(str(path), "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(2)
+        sound.setframerate(8000)
+        sound.writeframes(bytes(16000))
+    return path
+
+
+def _cut_video(path):
+    """The first half of a 40-frame Matroska video: its header still says 40 frames."""
+    import cv2
+
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10, (160, 120))
+    rng = np.random.default_rng(0)
+    for _ in range(40):
+        writer.write(rng.integers(0, 255, (120, 160, 3), dtype=np.uint8))
+    writer.release()
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])
     return path
 
 

@@ -214,3 +214,159 @@ def test_a_camera_that_cannot_be_opened_is_named_with_what_to_do(monkeypatch):
     monkeypatch.setattr(video_frames.cv2, "VideoCapture", Closed)
     with pytest.raises(VideoReadError, match="camera 3 cannot be opened: .* pick another with --device"):
         video_frames.Camera(3)
+
+
+class Stopper:
+    """A pipeline that stops, as Ctrl-C does, when asked for its frame number ``after``."""
+
+    def __init__(self, pipeline, after):
+        self.pipeline, self.after, self.calls = pipeline, after, 0
+
+    def __call__(self, rgb):
+        self.calls += 1
+        if self.calls > self.after:
+            raise KeyboardInterrupt
+        return self.pipeline(rgb)
+
+
+def test_ctrl_c_during_a_video_leaves_a_playable_partial_video_and_its_tables(
+    clips, pipeline, tmp_path, capsys
+):
+    stem = tmp_path / "out" / "faces1"
+    with pytest.raises(KeyboardInterrupt):
+        predict_video(clips[1], Stopper(pipeline, after=6), stem, fps=None)
+    assert frames_in(tmp_path / "out" / "faces1_emotions.mp4") == 6  # closed, so it plays
+    with open(tmp_path / "out" / "faces1_frames.csv") as file:
+        assert [row["frame"] for row in csv.DictReader(file)] == ["0", "1", "2", "3", "4", "5"]
+    summary = json.loads((tmp_path / "out" / "faces1_summary.json").read_text())
+    assert summary["partial"] == "interrupted (Ctrl-C) after 0.5 s of video" and summary["frames"] == 6
+    assert "stopped after 0.5 s of video; its outputs so far, marked partial" in capsys.readouterr().err
+
+
+def test_a_whole_video_is_not_marked_partial(clips, pipeline, tmp_path):
+    predict_video(clips[1], pipeline, tmp_path / "faces1", fps=5)
+    assert json.loads((tmp_path / "faces1_summary.json").read_text())["partial"] is None
+
+
+class FakeCapture:
+    """What OpenCV reports for a variable-rate recording with a 1 ms time base (a browser's
+    WebM): a frame rate of 1000 and frames at uneven times."""
+
+    def __init__(self, stamps_ms, rate=1000.0):
+        self.stamps, self.rate, self.index = stamps_ms, rate, -1
+
+    def isOpened(self):  # noqa: N802 - OpenCV's names
+        return True
+
+    def get(self, prop):
+        values = {cv2.CAP_PROP_FPS: self.rate, cv2.CAP_PROP_FRAME_COUNT: len(self.stamps)}
+        return self.stamps[self.index] if prop == cv2.CAP_PROP_POS_MSEC else values.get(prop, 0.0)
+
+    def grab(self):
+        self.index += 1
+        return self.index < len(self.stamps)
+
+    def retrieve(self):
+        return True, np.full((4, 4, 3), self.index, np.uint8)
+
+    def release(self):
+        pass
+
+
+def test_frames_are_timed_by_the_container_and_a_placeholder_rate_is_unknown(tmp_path, monkeypatch):
+    from fercnn.media import video_frames
+
+    (tmp_path / "call.webm").write_bytes(b"stands in")
+    stamps = [40.0, 40.0 + 90, 40.0 + 350, 40.0 + 400, 40.0 + 1000, 40.0 + 1010, 40.0 + 1230]
+    monkeypatch.setattr(video_frames, "_open_capture", lambda path: FakeCapture(stamps))
+    with pytest.warns(UserWarning, match=r"call.webm: the file says 1000 frames a second, a placeholder"):
+        every = list(VideoFile(tmp_path / "call.webm"))
+    assert [frame.time for frame in every] == pytest.approx([0, 0.09, 0.35, 0.4, 1.0, 1.01, 1.23])
+    with pytest.warns(UserWarning, match="placeholder"):
+        video = VideoFile(tmp_path / "call.webm", fps=2)
+        sampled = [frame.time for frame in video]
+    assert (
+        sampled == pytest.approx([0, 1.0]) and video.sampled_rate == 2
+    )  # the first at or after each half second
+
+
+def test_a_backend_without_timestamps_times_frames_by_their_number(tmp_path, monkeypatch):
+    from fercnn.media import video_frames
+
+    (tmp_path / "old.avi").write_bytes(b"stands in")
+    monkeypatch.setattr(video_frames, "_open_capture", lambda path: FakeCapture([0.0] * 5, rate=25.0))
+    assert [frame.time for frame in VideoFile(tmp_path / "old.avi")] == pytest.approx(
+        [0, 0.04, 0.08, 0.12, 0.16]
+    )
+
+
+def _noise_video(path, fourcc, frames):
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), 10, (160, 120))
+    rng = np.random.default_rng(0)
+    for _ in range(frames):
+        writer.write(rng.integers(0, 255, (120, 160, 3), dtype=np.uint8))
+    writer.release()
+    return path
+
+
+def test_a_truncated_video_read_in_part_says_how_far_it_got(tmp_path, pipeline):
+    whole = _noise_video(tmp_path / "whole.mkv", "MJPG", 40).read_bytes()
+    cut = tmp_path / "cut.mkv"
+    cut.write_bytes(whole[: len(whole) // 2])
+    with pytest.warns(
+        UserWarning, match=r"cut.mkv: the video ends after \d+ of its 40 frames \(.* s of 4.0 s\)"
+    ):
+        result = predict_video(cut, pipeline, tmp_path / "cut", fps=None)
+    assert 0 < result.frames < 40
+    partial = json.loads((tmp_path / "cut_summary.json").read_text())["partial"]
+    assert partial.startswith(f"the video ends after {result.frames} of its 40 frames")
+
+
+def _audio_only_mp4(path):
+    """The boxes of an M4A (one sound track) as an MP4 would hold them, without the sound."""
+
+    def box(kind, payload):
+        return (8 + len(payload)).to_bytes(4, "big") + kind + payload
+
+    handler = box(b"hdlr", bytes(8) + b"soun" + bytes(12) + b"SoundHandler\x00")
+    path.write_bytes(
+        box(b"ftyp", b"M4A \x00\x00\x00\x00M4A isom") + box(b"moov", box(b"trak", box(b"mdia", handler)))
+    )
+    return path
+
+
+def _wav(path):
+    import wave
+
+    with wave.open(str(path), "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(2)
+        sound.setframerate(8000)
+        sound.writeframes(bytes(16000))
+    return path
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda folder: _audio_only_mp4(folder / "voice.mp4"),
+        lambda folder: _wav(folder / "memo.mp4"),
+        lambda folder: _noise_video(folder / "never.avi", "MJPG", 0),
+    ],
+    ids=["sound-only mp4", "wav named mp4", "zero-frame avi"],
+)
+def test_a_video_without_frames_says_so_rather_than_how_to_convert(make, tmp_path, pipeline):
+    path = make(tmp_path)
+    with pytest.raises(VideoReadError, match="has no video frames") as error:
+        predict_video(path, pipeline)
+    assert str(path) in str(error.value) and "ffmpeg" not in str(error.value)
+
+
+@pytest.mark.parametrize("fps", [1e-9, 0.05, float("nan")])
+def test_an_absurd_sampling_rate_is_refused_before_any_file_is_read(fps, clips, tmp_path):
+    from fercnn.app.predict import predict_photos
+    from fercnn.errors import SettingError
+
+    with pytest.raises(SettingError, match=r"--fps .*: a video is sampled at 0.1 frames a second or more"):
+        predict_photos([clips[1]], happy_classifier, tmp_path, fps=fps)
+    assert not list(tmp_path.iterdir())

@@ -18,7 +18,7 @@ from ..faces.pipeline import FacePipeline
 from ..labels import EMOTIONS
 from ..media.inputs import collect_inputs
 from ..media.photos import read_photo
-from ..media.video_frames import VideoReadError, is_video
+from ..media.video_frames import VideoReadError, check_sampling_rate, is_video
 from ..models.files import first_line
 from .photo_stream import PhotoJob, stream_photos
 from .video import DEFAULT_FPS, DEFAULT_TIME_CONSTANT, VideoResult, predict_video
@@ -87,6 +87,7 @@ def iter_predictions(
     A file that cannot be read or processed, for whatever reason, gets its error in its result
     and the next one is read: one bad file never costs the others their results.
     """
+    check_sampling_rate(fps)  # before any file: a rate no video can be written at is the command's mistake
     pipeline = FacePipeline(classifier, detector, min_face)
     inputs = [item for item in collect_inputs(paths, output_dir).inputs if str(item.path) not in done]
     for video, group in groupby(inputs, key=lambda item: is_video(item.path) and not item.skipped):

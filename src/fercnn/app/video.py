@@ -12,6 +12,7 @@ writes four things beside each other, named after the video:
 
 import csv
 import json
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,15 +84,40 @@ def predict_video(
     written as ``<output_stem>_emotions.mp4`` and so on (``container=".webm"`` for a video that
     browsers play). ``fps=None`` classifies every frame.
 
+    Interrupted (Ctrl-C), it still closes the annotated video (playable up to there) and writes
+    the frame table and summary so far, marked partial, before the interruption goes on up; a
+    truncated video's outputs are marked partial likewise.
+
     Raises :class:`fercnn.media.video_frames.VideoReadError` for a video that cannot be read.
     """
     video = VideoFile(path, fps)
-    tracker = FaceTracker(time_constant)
-    rows, writer = [], None
-    progress = Progress(video.expected_samples, f"{Path(path).name}", unit="frames")
     outputs = _output_paths(output_stem)
     if outputs:
         outputs["video"] = outputs["video"].with_suffix(container)
+    rows, interrupted = _classify_video(video, pipeline, FaceTracker(time_constant), outputs)
+    if not rows:
+        if interrupted:
+            raise KeyboardInterrupt
+        raise VideoReadError(video.nothing_read_message())
+    result = VideoResult(Path(path), frames=len({row["frame"] for row in rows}))
+    result.tracks = track_summaries(rows, 1 / video.sampled_rate)
+    done = f"{rows[-1]['time']:.1f} s of video"
+    partial = f"interrupted (Ctrl-C) after {done}" if interrupted else video.ended_early
+    if outputs:
+        _write_outputs(outputs, rows, result, Path(path).name, partial)
+        result.outputs = {name: path for name, path in outputs.items() if path.exists()}
+    if interrupted:
+        where = f"; its outputs so far, marked partial, are in {outputs['summary'].parent}" if outputs else ""
+        print(f"\ninterrupted: {path} stopped after {done}{where}", file=sys.stderr)
+        raise KeyboardInterrupt
+    return result
+
+
+def _classify_video(video, pipeline, tracker, outputs):
+    """The frame table's rows, the annotated video written as they come (where ``outputs``
+    names it), and whether Ctrl-C stopped it; the video is closed however the loop ends."""
+    rows, writer, interrupted = [], None, False
+    progress = Progress(video.expected_samples, video.path.name, unit="frames")
     try:
         for frame, tracked in classify_frames(video, pipeline, tracker):
             rows += _csv_rows(frame, tracked)
@@ -99,18 +125,13 @@ def predict_video(
                 writer = writer or video_writer(outputs["video"], video.sampled_rate, frame.rgb.shape)
                 writer.write(cv2.cvtColor(annotate_frame(frame, tracked), cv2.COLOR_RGB2BGR))
             progress.advance()
+    except KeyboardInterrupt:
+        interrupted = True
     finally:
         progress.close()
         if writer is not None:
             writer.release()
-    if not rows:
-        raise VideoReadError(f"{path}: no frame could be decoded (empty or truncated video)")
-    result = VideoResult(Path(path), frames=len({row["frame"] for row in rows}))
-    result.tracks = track_summaries(rows, video.step / video.rate)
-    if outputs:
-        _write_outputs(outputs, rows, result, Path(path).name)
-        result.outputs = {name: path for name, path in outputs.items() if path.exists()}
-    return result
+    return rows, interrupted
 
 
 def track_summaries(rows, sample_seconds):
@@ -160,7 +181,7 @@ def _csv_rows(frame, tracked):
     ]
 
 
-def _write_outputs(outputs, rows, result, title):
+def _write_outputs(outputs, rows, result, title, partial=None):
     _write_csv(outputs["frames"], rows)
     long_tracks = [summary["track"] for summary in result.tracks if summary["samples"] >= MIN_TRACK_SAMPLES]
     if long_tracks:
@@ -175,9 +196,8 @@ def _write_outputs(outputs, rows, result, title):
                 figure, outputs["summary"].with_name(f"{stem}_track{track}_timeline.png")
             )
             plt.close(figure)
-    outputs["summary"].write_text(
-        json.dumps({"video": title, "frames": result.frames, "tracks": result.tracks}, indent=2) + "\n"
-    )
+    summary = {"video": title, "frames": result.frames, "partial": partial, "tracks": result.tracks}
+    outputs["summary"].write_text(json.dumps(summary, indent=2) + "\n")
 
 
 def _write_csv(path, rows):
