@@ -175,6 +175,18 @@ CASES = (
         1,
         "install pillow-heif",
     ),
+    Case(
+        "a 0.5 MB PNG of 13000x13000 pixels",
+        ("predict", "{poster}", "{photo}"),
+        1,
+        "(169 megapixels) is more than 64 megapixels, too large to decode; resize it first",
+    ),
+    Case(
+        "an animated GIF",
+        ("predict", "{animated_gif}", "--output-dir", "{tmp}/gif_out"),
+        0,
+        "holds 2 frames (an animation or a multi-page file); only the first is read",
+    ),
     Case("a photo 2000x1 pixels", ("predict", "{sliver}", "{photo}"), 0, "no face found"),
     Case("an empty folder", ("predict", "{empty_folder}"), 2, "no photos or videos in"),
     # videos
@@ -278,6 +290,9 @@ def inputs(tmp_path_factory, trained_run):
     made["same_names"] = _same_names(tmp / "same", portrait)
     made["mixed_folder"] = _mixed_folder(tmp / "mixed", portrait)
     Image.new("L", (2000, 1), 90).save(made.setdefault("sliver", tmp / "sliver.png"))
+    Image.new("1", (13000, 13000)).save(made.setdefault("poster", tmp / "poster.png"))
+    flipped = portrait.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    portrait.save(made.setdefault("animated_gif", tmp / "wave.gif"), save_all=True, append_images=[flipped])
     (made.setdefault("empty_folder", tmp / "empty")).mkdir()
     (made.setdefault("text_mp4", tmp / "notes.mp4")).write_text("a text file\n" * 100)
     (made.setdefault("empty_mp4", tmp / "empty.mp4")).write_bytes(b"")

@@ -153,3 +153,29 @@ def test_one_detector_called_from_two_threads_at_once_gives_each_its_faces(portr
     assert errors == []
     assert set(found["wide"]) == {len(detector(wide))} and len(found["wide"]) == 60
     assert set(found["tall"]) == {len(detector(tall))} and len(found["tall"]) == 60
+
+
+@needs_blazeface
+def test_a_face_in_a_panorama_is_found_in_its_own_pixels(portrait, tmp_path):
+    """20000x600: shrunk whole to 2048 (or 640) pixels wide, its face would be a few pixels tall."""
+    from PIL import Image
+
+    from fercnn.app.predict import predict_photos
+    from fercnn.runtime.classifier import load_classifier
+
+    panorama = Image.new("RGB", (20000, 600), (120, 130, 140))
+    panorama.paste(Image.fromarray(portrait).resize((600, 600)), (12000, 0))
+    panorama.save(tmp_path / "panorama.png")
+    (result,) = predict_photos([tmp_path / "panorama.png"], load_classifier(), annotate=False)
+    assert result.error is None
+    (face,) = result.faces
+    assert 12000 + 150 < face.box.x < 12000 + 260 and 60 < face.box.y < 130 and 90 < face.box.width < 170
+
+
+def test_a_strip_too_thin_for_a_face_is_searched_at_no_cost():
+    from fercnn.faces.tiling import detect_faces_in_any_shape
+
+    def no_call(image):
+        raise AssertionError("a 4-pixel strip needs no detector")
+
+    assert detect_faces_in_any_shape(np.zeros((4, 20000, 3), np.uint8), no_call) == []

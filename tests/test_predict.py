@@ -117,3 +117,42 @@ def test_camera_snapshot_outside_colab_says_what_to_do_instead():
 
     with pytest.raises(RuntimeError, match="Colab only; pass the path of a photo"):
         take_camera_snapshot()
+
+
+def test_a_small_file_of_a_huge_pixel_count_is_refused_before_decoding(tmp_path):
+    """169 megapixels in a 0.5 MB PNG (under Pillow's bomb limit): decoded, it would cost gigabytes."""
+    import tracemalloc
+
+    from fercnn.errors import PhotoReadError
+    from fercnn.media.photos import read_photo
+
+    Image.new("1", (13000, 13000)).save(tmp_path / "poster.png")
+    tracemalloc.start()
+    try:
+        with pytest.raises(
+            PhotoReadError, match=r"poster.png: 13000x13000 pixels \(169 megapixels\).*resize it"
+        ):
+            read_photo(tmp_path / "poster.png")
+        assert tracemalloc.get_traced_memory()[1] < 50_000_000  # a header read, not a decode
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_huge_jpeg_is_decoded_shrunk(portrait, tmp_path):
+    from fercnn.media.photos import read_photo
+
+    portrait.resize((9000, 9000)).save(tmp_path / "print.jpg", quality=70)
+    photo = read_photo(tmp_path / "print.jpg")
+    assert max(photo.rgb.shape) == 2048 and photo.scale == pytest.approx(9000 / 2048)
+
+
+@pytest.mark.parametrize("suffix", [".gif", ".tiff"])
+def test_a_photo_of_several_frames_says_only_the_first_is_read(portrait, tmp_path, suffix):
+    from fercnn.media.photos import read_photo
+
+    path = tmp_path / f"pages{suffix}"
+    frames = [portrait, portrait.transpose(Image.Transpose.FLIP_LEFT_RIGHT), portrait.rotate(90)]
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    with pytest.warns(UserWarning, match=rf"pages{suffix}: holds 3 frames .* only the first is read"):
+        photo = read_photo(path)
+    assert photo.rgb.shape == (512, 512, 3)

@@ -10,7 +10,8 @@ import cv2
 import numpy as np
 
 from ..labels import EMOTIONS, IMAGE_SIZE
-from .detection import crop_face, detect_faces, face_detector, whole_image_face
+from .detection import crop_face, face_detector, whole_image_face
+from .tiling import detect_faces_in_any_shape
 
 
 @dataclass
@@ -59,7 +60,7 @@ class FacePipeline:
         """Detect and frame, without classifying: the part that a worker thread can do for many
         images while their faces are classified together (see :mod:`fercnn.app.photo_stream`)."""
         gray = rgb if rgb.ndim == 2 else cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-        found = detect_faces(rgb, self.detector, self.min_face)
+        found = detect_faces_in_any_shape(rgb, self.detector, self.min_face)
         if not found and whole_image:
             crop = cv2.resize(gray, (IMAGE_SIZE, IMAGE_SIZE), interpolation=cv2.INTER_AREA)
             return FoundFaces([whole_image_face(gray)], crop[None, ..., None], True)

@@ -5,6 +5,8 @@ alpha or palettes, 16-bit scans, CMYK prints, multi-megapixel frames. Each is no
 so face detection always sees an upright 8-bit image of bounded size.
 """
 
+import math
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +24,10 @@ PHOTO_SUFFIXES = frozenset(
 )
 NEEDS_PLUGIN = {".heic": "pillow-heif", ".heif": "pillow-heif"}
 MAX_SIDE = 2048  # larger photos are downscaled: faces stay far above 48x48, detection stays fast
+# A PNG, TIFF or WebP is decoded whole before it can be shrunk (a JPEG is decoded shrunk): past
+# this many pixels it would cost gigabytes (a 0.5 MB PNG of 13000x13000 holds 169 megapixels).
+MAX_DECODED_PIXELS = 64_000_000
+RESIZE_HINT = "resize it first (to 4096 pixels on its long side, say: magick IN -resize 4096x4096 OUT)"
 
 
 @dataclass(frozen=True)
@@ -42,20 +48,59 @@ def is_hidden(relative_path):
 
 
 def read_photo(path, max_side=MAX_SIDE):
-    """An upright 8-bit photo at most ``max_side`` pixels on its long side."""
+    """An upright 8-bit photo of at most ``max_side`` squared pixels, no side above its own nor
+    the short side above ``max_side``: a panorama (20000x600) keeps its height, and so its faces,
+    where shrinking its long side to ``max_side`` would leave them a few pixels tall.
+
+    A photo of several frames (an animated GIF, a multi-page TIFF) is read at its first frame,
+    with a warning; one too large to decode is refused (:data:`MAX_DECODED_PIXELS`)."""
     with open_image(path) as image:
+        check_pixel_budget(image, path)
+        warn_of_other_frames(image, path)
         original_size = max(image.size)
-        image.draft("RGB", (max_side, max_side))  # JPEG decoders can downscale while decoding
+        target = photo_size(image.size, max_side)
+        image.draft("RGB", target)  # JPEG decoders can downscale while decoding
         rgb = read_rgb(image, path)
-    if max(rgb.size) > max_side:
-        rgb.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    if rgb.size[0] > target[0] or rgb.size[1] > target[1]:  # a turned photo's sides swap
+        rgb.thumbnail(photo_size(rgb.size, max_side), Image.Resampling.LANCZOS)
     return Photo(np.asarray(rgb), original_size / max(rgb.size))
+
+
+def photo_size(size, max_side=MAX_SIDE):
+    """``(width, height)`` scaled down, never up, to at most ``max_side`` squared pixels and
+    ``max_side`` on the short side."""
+    width, height = size
+    scale = min(1.0, max_side / min(width, height), max_side / math.sqrt(width * height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def check_pixel_budget(image, path):
+    """Refuse, before decoding, an image that cannot be decoded shrunk and is too large to
+    decode whole; a JPEG is decoded at an eighth of its size or less, so it passes."""
+    pixels = image.width * image.height
+    if image.format != "JPEG" and pixels > MAX_DECODED_PIXELS:
+        raise PhotoReadError(
+            f"{path}: {image.width}x{image.height} pixels ({pixels / 1e6:.0f} megapixels) is more than "
+            f"{MAX_DECODED_PIXELS / 1e6:.0f} megapixels, too large to decode; {RESIZE_HINT}"
+        )
+
+
+def warn_of_other_frames(image, path):
+    """Say that only the first frame of an animation or multi-page file is read."""
+    frames = getattr(image, "n_frames", 1)
+    if frames > 1:
+        warnings.warn(
+            f"{path}: holds {frames} frames (an animation or a multi-page file); only the first is "
+            "read: save the frames as photos of their own to read them all",
+            stacklevel=3,
+        )
 
 
 def read_gray(path):
     """Any image file as an upright 8-bit grayscale array, 16-bit and alpha images included:
     the one reader behind both photos and the image-folder layout of FER2013."""
     with open_image(path) as image:
+        check_pixel_budget(image, path)
         return np.asarray(read_rgb(image, path).convert("L"))
 
 
