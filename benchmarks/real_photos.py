@@ -1,7 +1,7 @@
 """Real photographs: FERNet models beside the ``fer`` package on labelled studio photo sets.
 
 Each set is a folder of emotion folders under ``data/real_photos/`` (arranged by
-``tools/arrange_real_photos.py``, never committed). Every photo goes through the same pipeline
+``tools/real_photo_sets.py``, never committed). Every photo goes through the same pipeline
 as ``python -m fercnn predict`` (detection, framing, classification; the largest face's top
 emotion), and through the ``fer`` package's own pipeline (its Haar detector and bundled
 mini-Xception, in an environment of its own: ``benchmarks/fer_package.py``). Per set and model
@@ -13,7 +13,7 @@ package paired on the same photos (exact McNemar test), and the mean over the se
         [--flip-tta] [--prior NAME=PATH ...] [--fer-venv runs/fer-venv] [--json OUT]
 
 ``--prior NAME=PATH`` adds a model with its class prior corrected from the FER+ Training vote
-shares to uniform (:class:`fercnn.runtime.classifier.PriorCorrected`); it needs FER2013_CSV (or data/)
+shares to uniform (:class:`fercnn.runtime.adjustments.PriorCorrected`); it needs FER2013_CSV (or data/)
 with the FER+ votes beside it.
 """
 

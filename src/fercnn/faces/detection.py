@@ -28,6 +28,10 @@ CASCADE_FILE = "haarcascade_frontalface_default.xml"
 DETECTION_SIDE = 640
 BORDER_SHARE = 0.5  # the border of a second look for a face that fills the photo (see detect_faces)
 BORDER_GREY = (128, 128, 128)
+# a face found this large (its side over the photo's short side) may be an eye, nose or mouth of a
+# face that fills the photo; a box under PART_AREA of another's area, centred in it, is one of its parts
+PART_SHARE = 0.25
+PART_AREA = 0.6
 
 
 class HaarDetector:
@@ -71,20 +75,50 @@ def detect_faces(image, detector, min_size=32):
     """Faces in ``image`` (RGB or gray uint8), left to right, in its pixels.
 
     Detection runs on a copy at most ``DETECTION_SIDE`` pixels on its long side; ``min_size``
-    is the smallest face side kept, in that copy's pixels. Where it finds none, it looks again
-    with a grey border of half the long side around the copy: a face that fills a tightly
-    cropped photo (a passport picture, a dataset's face crop) is larger than BlazeFace finds.
+    is the smallest face side kept, in that copy's pixels. BlazeFace is made for faces that fill
+    at most about half the frame: on a tightly cropped photo (a passport picture, a dataset's
+    face crop) it finds nothing, or takes an eye, a nose or a mouth for a face. So where it finds
+    nothing, or a face large enough to be part of one that fills the photo, it looks again with
+    a grey border of half the long side around the copy; a face found there replaces the ones
+    that lie inside it.
     """
     small = at_most(image, DETECTION_SIDE)
     factor = max(image.shape[:2]) / max(small.shape[:2])
     found = _detect(small, detector, min_size)
-    if not found:
-        border = round(BORDER_SHARE * max(small.shape[:2]))
-        framed = cv2.copyMakeBorder(
-            small, border, border, border, border, cv2.BORDER_CONSTANT, value=BORDER_GREY
-        )
-        found = [face.shifted(-border, -border) for face in _detect(framed, detector, min_size)]
+    if not found or _may_be_a_part(found, small):
+        found = _whole_faces(found, _bordered_look(small, detector, min_size))
     return sorted((face.scaled(factor) for face in found), key=lambda face: (face.box.x, face.box.y))
+
+
+def _may_be_a_part(found, image):
+    """Whether the largest face found is at least ``PART_SHARE`` of the image's short side."""
+    largest = max(min(face.box.width, face.box.height) for face in found)
+    return largest >= PART_SHARE * min(image.shape[:2])
+
+
+def _bordered_look(image, detector, min_size):
+    border = round(BORDER_SHARE * max(image.shape[:2]))
+    framed = cv2.copyMakeBorder(image, border, border, border, border, cv2.BORDER_CONSTANT, value=BORDER_GREY)
+    return [face.shifted(-border, -border) for face in _detect(framed, detector, min_size)]
+
+
+def _whole_faces(found, bordered):
+    """The faces of both looks: with nothing found, the bordered look's; else the found faces,
+    those lying inside a bordered face replaced by it (the bordered look adds no other face,
+    so it cannot add a false one where the first look was right)."""
+    if not found:
+        return bordered
+    wholes = [whole for whole in bordered if any(_is_part(face.box, whole.box) for face in found)]
+    kept = [face for face in found if not any(_is_part(face.box, whole.box) for whole in wholes)]
+    return kept + wholes
+
+
+def _is_part(part, whole):
+    """Whether box ``part`` is a feature of the face in box ``whole``: its centre inside that box
+    and its area under ``PART_AREA`` of it."""
+    centre_x, centre_y = part.x + part.width / 2, part.y + part.height / 2
+    inside = whole.x <= centre_x <= whole.x + whole.width and whole.y <= centre_y <= whole.y + whole.height
+    return inside and part.width * part.height < PART_AREA * whole.width * whole.height
 
 
 def _detect(image, detector, min_size):
