@@ -188,6 +188,12 @@ CASES = (
         "holds 2 frames (an animation or a multi-page file); only the first is read",
     ),
     Case("a photo 2000x1 pixels", ("predict", "{sliver}", "{photo}"), 0, "no face found"),
+    Case(
+        "a folder holding a link to a folder, and a link back to itself",
+        ("predict", "{linked_album}", "--output-dir", "{tmp}/album_out"),
+        0,
+        "a link to a folder searched already (through another path, or a loop); passed over",
+    ),
     Case("an empty folder", ("predict", "{empty_folder}"), 2, "no photos or videos in"),
     # videos
     Case(
@@ -294,6 +300,7 @@ def inputs(tmp_path_factory, trained_run):
     flipped = portrait.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
     portrait.save(made.setdefault("animated_gif", tmp / "wave.gif"), save_all=True, append_images=[flipped])
     (made.setdefault("empty_folder", tmp / "empty")).mkdir()
+    made["linked_album"] = _linked_album(tmp / "album", made["same_names"])
     (made.setdefault("text_mp4", tmp / "notes.mp4")).write_text("a text file\n" * 100)
     (made.setdefault("empty_mp4", tmp / "empty.mp4")).write_bytes(b"")
     made["faceless_mp4"] = _faceless_video(tmp / "faceless.mp4")
@@ -397,6 +404,13 @@ def _same_names(root, portrait):
     (root / "sub").mkdir(parents=True)
     for name in ("face.jpg", "face.png", "sub/face.png"):
         portrait.save(root / name)
+    return root
+
+
+def _linked_album(root, elsewhere):
+    root.mkdir()
+    (root / "friends").symlink_to(elsewhere, target_is_directory=True)
+    (root / "again").symlink_to(root, target_is_directory=True)
     return root
 
 

@@ -156,3 +156,22 @@ def test_a_photo_of_several_frames_says_only_the_first_is_read(portrait, tmp_pat
     with pytest.warns(UserWarning, match=rf"pages{suffix}: holds 3 frames .* only the first is read"):
         photo = read_photo(path)
     assert photo.rgb.shape == (512, 512, 3)
+
+
+def test_a_linked_sub_folder_is_read_and_a_link_loop_reported_once(portrait, tmp_path):
+    from fercnn.media.inputs import collect_inputs
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    portrait.save(elsewhere / "friend.jpg")
+    album = tmp_path / "album"
+    album.mkdir()
+    portrait.save(album / "me.jpg")
+    (album / "friends").symlink_to(elsewhere, target_is_directory=True)
+    (album / "again").symlink_to(album, target_is_directory=True)  # a loop
+    (album / "gone.jpg").symlink_to(tmp_path / "deleted.jpg")
+    inputs = {str(item.path.relative_to(album)): item.skipped for item in collect_inputs([album]).inputs}
+    assert inputs.keys() == {"me.jpg", "friends/friend.jpg", "again", "gone.jpg"}
+    assert inputs["me.jpg"] is None and inputs["friends/friend.jpg"] is None
+    assert inputs["again"].startswith("a link to a folder searched already")
+    assert inputs["gone.jpg"].startswith(f"a link to nothing ({tmp_path / 'deleted.jpg'} is gone)")

@@ -75,10 +75,25 @@ def collect_inputs(paths, output_dir=None):
 
 def _folder_files(folder, outputs):
     """Every file below ``folder``, sorted, except hidden ones, those in hidden folders and those
-    inside ``outputs``; and how many lay inside ``outputs``."""
-    files = [path for path in folder.rglob("*") if path.is_file() and not is_hidden(path.relative_to(folder))]
+    inside ``outputs``; and how many lay inside ``outputs``. Links to folders are followed, once
+    each: one that leads back to a folder already searched (a loop) is listed, to be reported."""
+    files = [path for path in _walk(folder) if not is_hidden(path.relative_to(folder))]
     kept = [path for path in files if not any(_inside(path, output) for output in outputs)]
     return sorted(kept), len(files) - len(kept)
+
+
+def _walk(folder):
+    """Every entry below ``folder`` that is not a folder searched: files, links to nothing, and
+    links to folders already searched (which would repeat files, or loop for ever)."""
+    searched = set()
+    for root, folders, files in os.walk(folder, followlinks=True):
+        searched.add(os.path.realpath(root))
+        for name in list(folders):
+            path = Path(root) / name
+            if os.path.realpath(path) in searched or not os.access(path, os.R_OK | os.X_OK):
+                folders.remove(name)
+                yield path
+        yield from (Path(root) / name for name in files)
 
 
 def _inside(path, folder):
@@ -86,6 +101,14 @@ def _inside(path, folder):
 
 
 def _skip_reason(path):
+    if path.is_dir():
+        if not os.access(path, os.R_OK | os.X_OK):
+            return "a folder this user cannot read; passed over"
+        return "a link to a folder searched already (through another path, or a loop); passed over"
+    if path.is_symlink() and not path.exists():
+        return f"a link to nothing ({os.readlink(path)} is gone); passed over"
+    if not path.is_file():
+        return "not a regular file (a pipe, socket or device?); passed over"
     if path.suffix.lower() not in PHOTO_SUFFIXES | VIDEO_SUFFIXES:
         return f"not a photo or video ({path.suffix or 'no extension'}); pass it by name to try it anyway"
     return None
