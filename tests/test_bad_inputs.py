@@ -55,6 +55,24 @@ CASES = (
         2,
         "cannot write into the run folder",
     ),
+    Case(
+        "--name ../escape",
+        ("predict", "{photo}", "--name", "../escape"),
+        2,
+        "--name ../escape: a run's name is a folder inside runs/predict/, without '..' or a leading '/'",
+    ),
+    Case(
+        "--name an absolute path",
+        ("train", "--data", "{csv}", "--name", "{tmp}/elsewhere", "--epochs", "1"),
+        2,
+        "a run's name is a folder inside runs/train/",
+    ),
+    Case(
+        "--name ../../x in inspect",
+        ("inspect", "--data", "{csv}", "--name", "../../x"),
+        2,
+        "pass --output-dir",
+    ),
     # model files
     Case(
         "a text file named .keras",

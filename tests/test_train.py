@@ -270,3 +270,19 @@ def test_a_run_folder_is_held_by_one_process_and_let_go_when_it_ends(tmp_path):
         holder.wait()
     with run_folder_lock(tmp_path) as folder:
         assert folder == tmp_path
+
+
+@pytest.mark.parametrize("name", ["../x", "/tmp/x", "a/../../x"])
+def test_a_run_name_that_leaves_runs_is_refused_and_nothing_is_made(name, tmp_path):
+    from fercnn.errors import SettingError
+    from fercnn.runs import new_run_dir
+
+    with pytest.raises(SettingError, match="a run's name is a folder inside .*pass --output-dir"):
+        new_run_dir("train", name, root=tmp_path / "runs")
+    assert not (tmp_path / "x").exists() and not (tmp_path / "runs").exists()
+
+
+def test_a_run_name_may_hold_sub_folders_inside_runs(tmp_path):
+    from fercnn.runs import new_run_dir
+
+    assert new_run_dir("train", "sweep/lr-0.1", root=tmp_path) == tmp_path / "train" / "sweep" / "lr-0.1"

@@ -17,10 +17,21 @@ try:
 except ImportError:  # Windows: runs there are not guarded against each other
     fcntl = None
 
-from .errors import OutputFolderError
+from .errors import OutputFolderError, SettingError
 
 RUNS_ROOT = Path("runs")
 LOCK_FILE = ".in_use"  # held (flock) by the process writing into a run folder
+
+
+def run_folder(command: str, name: str, root: str | Path = RUNS_ROOT) -> Path:
+    """``root/command/name``, once ``name`` (``--name``) is known to stay inside it: an absolute
+    name or one with a ``..`` part would write a run's files anywhere on the disk."""
+    if Path(name).is_absolute() or ".." in Path(name).parts or os.path.splitdrive(name)[0]:
+        raise SettingError(
+            f"--name {name}: a run's name is a folder inside {Path(root) / command}/, without '..' or a "
+            "leading '/'; to write somewhere else, pass --output-dir"
+        )
+    return Path(root) / command / name
 
 
 def new_run_dir(command, name=None, root=RUNS_ROOT):
@@ -29,7 +40,7 @@ def new_run_dir(command, name=None, root=RUNS_ROOT):
     ``name`` defaults to the date and time; a taken name gets ``-2``, ``-3``... appended, so two
     runs started in the same second (or given the same name) still get folders of their own.
     """
-    base = Path(root) / command / (name or datetime.now().strftime("%Y-%m-%d_%H-%M-%S"))
+    base = run_folder(command, name or datetime.now().strftime("%Y-%m-%d_%H-%M-%S"), root)
     writable_folder(base.parent, f"the runs folder {root}")
     for attempt in range(1, 1000):
         folder = base if attempt == 1 else base.with_name(f"{base.name}-{attempt}")

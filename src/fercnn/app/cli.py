@@ -20,7 +20,7 @@ from ..labels import SPLIT_TO_USAGE, SPLITS  # noqa: E402
 from ..logs import log_to_stdout  # noqa: E402
 from ..models.files import require_model_file  # noqa: E402
 from ..run_files import BEST_MODEL, CALIBRATION_FILE, CONFIG  # noqa: E402
-from ..runs import RUNS_ROOT, display_path, new_run_dir, same_file, writable_folder  # noqa: E402
+from ..runs import display_path, new_run_dir, run_folder, same_file, writable_folder  # noqa: E402
 from ..settings import add_arguments, arguments_to_values  # noqa: E402
 from ..training.config import TrainConfig  # noqa: E402
 from .video import DEFAULT_FPS, DEFAULT_TIME_CONSTANT  # noqa: E402
@@ -295,7 +295,7 @@ def _train_folder(args):
     resumed likewise), or None: train makes a new dated folder itself."""
     if args.output_dir is not None:
         return str(args.output_dir)
-    return str(RUNS_ROOT / "train" / args.name) if args.name else None
+    return str(run_folder("train", args.name)) if args.name else None
 
 
 def run_train(args):
@@ -495,7 +495,7 @@ def _predict_folder(args):
     """``--output-dir``, or ``runs/predict/NAME`` (the same folder again for the same name, so a
     rerun goes on where it stopped), or a new dated folder."""
     if args.output_dir is None and args.name:
-        return writable_folder(RUNS_ROOT / "predict" / args.name)
+        return writable_folder(run_folder("predict", args.name))
     return output_dir(args)
 
 
