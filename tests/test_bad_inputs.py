@@ -242,6 +242,26 @@ CASES = (
         0,
         "says 1000 frames a second, a placeholder",
     ),
+    Case(
+        "--smoothing inf (emotions frozen at the first frame)",
+        ("predict", "{faceless_mp4}", "{photo}", "--smoothing", "inf"),
+        2,
+        "--smoothing inf: the smoothing time constant must be 0 or more seconds, and finite",
+    ),
+    Case(
+        "train on faces of one class only",
+        (
+            "train",
+            "--data",
+            "{one_class_csv}",
+            "--config",
+            "{tiny_config}",
+            "--output-dir",
+            "{tmp}/one_class",
+        ),
+        0,
+        "are all of one class (happy): the model learns to answer happy for every face",
+    ),
     Case("--smoothing -1", ("predict", "{faceless_mp4}", "--smoothing", "-1"), 2, "must be 0 or more"),
     # labelled photos and folders of photos
     Case(
@@ -286,12 +306,15 @@ def _warning_to_stderr(message, category, filename, lineno, file=None, line=None
 
 
 @pytest.fixture(scope="module")
-def inputs(tmp_path_factory, trained_run):
+def inputs(tmp_path_factory, trained_run, tiny_config_file):
     """Every bad input the cases name, made once."""
     tmp = tmp_path_factory.mktemp("bad")
     _, run_result = trained_run
     made = {"tmp": tmp, "run": run_result.output_dir, "model": run_result.best_model_path}
     made["csv"] = write_csv(tmp / "fer2013.csv", synthetic_rows((6, 2), ("train", "validation")))
+    happy = [row for row in synthetic_rows((6, 2), ("train", "validation")) if row.startswith("3,")]
+    made["one_class_csv"] = write_csv(tmp / "happy_only.csv", happy)
+    made["tiny_config"] = tiny_config_file
     portrait = Image.open(_sample_photo()).convert("RGB")
     portrait.save(made.setdefault("photo", tmp / "portrait.jpg"))
     (made.setdefault("text", tmp / "notes.txt")).write_text("a text file\n")

@@ -64,6 +64,8 @@ def test_a_fast_face_between_sparse_samples_keeps_its_track():
     assert tracks == [1, 1, 1, 1, 1]
 
 
-def test_a_negative_time_constant_is_refused():
-    with pytest.raises(ValueError, match="0 or more seconds"):
-        FaceTracker(time_constant=-1)
+@pytest.mark.parametrize("seconds", [-1, float("inf"), float("nan")])
+def test_a_negative_or_infinite_time_constant_is_refused(seconds):
+    """An infinite one would freeze every face's emotions at its first frame."""
+    with pytest.raises(ValueError, match="0 or more seconds, and finite"):
+        FaceTracker(time_constant=seconds)

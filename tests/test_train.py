@@ -286,3 +286,27 @@ def test_a_run_name_may_hold_sub_folders_inside_runs(tmp_path):
     from fercnn.runs import new_run_dir
 
     assert new_run_dir("train", "sweep/lr-0.1", root=tmp_path) == tmp_path / "train" / "sweep" / "lr-0.1"
+
+
+def test_training_on_one_class_warns_that_its_accuracy_means_nothing(tmp_path):
+    from conftest import csv_rows, make_faces
+
+    images, labels = make_faces(8)
+    happy = labels == 3
+    rows = csv_rows(images[happy], labels[happy], "Training") + csv_rows(
+        images[happy], labels[happy], "PublicTest"
+    )
+    csv_path = write_csv(tmp_path / "happy_only.csv", rows)
+    with pytest.warns(
+        UserWarning, match=r"all of one class \(happy\).*accuracy of 1.000 on such faces means nothing"
+    ):
+        result = train(tiny_config(csv_path, tmp_path / "run", epochs=1), verbose=0)
+    assert result.state.best_val_accuracy == 1.0  # what the warning is about
+
+
+def test_training_without_some_classes_names_them():
+    from fercnn.data.dataset import Split, warn_of_missing_classes
+
+    split = Split(np.zeros((3, 48, 48, 1), np.uint8), np.array([0, 3, 6]))
+    with pytest.warns(UserWarning, match="hold no disgust, fear, sad, surprise: the model never learns"):
+        warn_of_missing_classes(split, "training", "faces.csv")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import PhotoReadError
 from ..faces.pipeline import FacePipeline
+from ..faces.tracking import check_time_constant
 from ..labels import EMOTIONS
 from ..media.inputs import collect_inputs
 from ..media.photos import read_photo
@@ -88,6 +89,7 @@ def iter_predictions(
     and the next one is read: one bad file never costs the others their results.
     """
     check_sampling_rate(fps)  # before any file: a rate no video can be written at is the command's mistake
+    check_time_constant(time_constant)
     pipeline = FacePipeline(classifier, detector, min_face)
     inputs = [item for item in collect_inputs(paths, output_dir).inputs if str(item.path) not in done]
     for video, group in groupby(inputs, key=lambda item: is_video(item.path) and not item.skipped):

@@ -1,5 +1,6 @@
 """In-memory FER2013: uint8 faces and integer labels, one entry per split that is present."""
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,25 @@ class Split:
 
     def class_counts(self):
         return np.bincount(self.labels, minlength=NUM_CLASSES)
+
+
+def warn_of_missing_classes(split: Split, what: str, source) -> None:
+    """Warn where ``split`` lacks some of the seven classes: trained on one class alone, a model
+    answers it for every face, and scores a meaningless 1.000 on faces of that class."""
+    present = [EMOTIONS[label] for label in np.flatnonzero(split.class_counts())]
+    if len(present) == 1:
+        warnings.warn(
+            f"the {what} faces of {source} are all of one class ({present[0]}): the model learns to "
+            f"answer {present[0]} for every face, and an accuracy of 1.000 on such faces means nothing; "
+            "train on faces of all seven classes",
+            stacklevel=2,
+        )
+    elif 1 < len(present) < NUM_CLASSES:
+        missing = ", ".join(name for name in EMOTIONS if name not in present)
+        warnings.warn(
+            f"the {what} faces of {source} hold no {missing}: the model never learns those classes",
+            stacklevel=2,
+        )
 
 
 @dataclass(frozen=True)

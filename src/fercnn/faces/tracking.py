@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import SettingError
+
 
 @dataclass
 class TrackedFace:
@@ -30,14 +32,23 @@ class _Track:
     seen: float
 
 
+def check_time_constant(seconds: float) -> float:
+    """``seconds`` if it can be a smoothing time constant (``--smoothing``): finite and 0 or
+    more. An infinite one would freeze each face's emotions at its first frame."""
+    if not (math.isfinite(seconds) and seconds >= 0):
+        raise SettingError(
+            f"--smoothing {seconds}: the smoothing time constant must be 0 or more seconds, and finite "
+            "(0 = no smoothing; the default is 0.5)"
+        )
+    return seconds
+
+
 class FaceTracker:
     """Call :meth:`update` once per frame, in time order, with that frame's
     :class:`fercnn.faces.pipeline.FaceResult` objects."""
 
     def __init__(self, time_constant=0.5, max_gap=1.0, max_shift=1.0):
-        if time_constant < 0:
-            raise ValueError(f"the smoothing time constant must be 0 or more seconds, not {time_constant}")
-        self.time_constant = time_constant
+        self.time_constant = check_time_constant(time_constant)
         self.max_gap = max_gap
         self.max_shift = max_shift
         self.tracks = []

@@ -21,6 +21,7 @@ import pandas as pd
 from sklearn.utils.class_weight import compute_class_weight
 
 from ..data.augment import NO_AUGMENTATION, augment_arrays, build_augmenter
+from ..data.dataset import warn_of_missing_classes
 from ..data.ferplus import ferplus_targets
 from ..data.loading import load_fer2013
 from ..data.mixing import training_arrays
@@ -87,6 +88,7 @@ def train(config, data=None, resume=True, verbose="auto", build_network=None):
     """
     data = data if data is not None else load_fer2013(config.data)
     _require_training_splits(data)
+    warn_of_missing_classes(data["train"], "training", data.source)
     config = with_run_folder(config)
     output_dir = Path(config.output_dir)
     train_split, val_split = data["train"], data["validation"]
