@@ -52,11 +52,13 @@ def native_stderr_silenced():
 
 def import_tensorflow_quietly() -> None:
     """Import TensorFlow now, without the lines its native start-up writes to standard error
-    (which ``TF_CPP_MIN_LOG_LEVEL`` no longer hides); for notebooks, whose cells would show
-    them. Does nothing where Keras runs on another backend or TensorFlow is not installed."""
+    (which ``TF_CPP_MIN_LOG_LEVEL`` no longer hides), and keep its Python logger to errors (its
+    retracing notices are about its own internals); for notebooks, whose cells would show them.
+    Does nothing where Keras runs on another backend or TensorFlow is not installed."""
     if os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow" or "tensorflow" in sys.modules:
         return
     if importlib.util.find_spec("tensorflow") is None:
         return
     with native_stderr_silenced():
         import tensorflow  # noqa: F401
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
