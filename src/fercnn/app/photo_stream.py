@@ -49,7 +49,7 @@ class PhotoOutcome:
     in for a face, the annotated copy written, or the error that stopped it."""
 
     job: PhotoJob
-    faces: list
+    faces: list[FaceResult]
     whole_image: bool = False
     annotated: Path | None = None
     error: Exception | None = None

@@ -74,8 +74,8 @@ def fold_temperature(model, temperature):
 class Calibration:
     temperature: float
     split: str
-    before: dict
-    after: dict
+    before: dict[str, float]  # accuracy, expected calibration error, NLL before scaling
+    after: dict[str, float]
 
 
 def calibration_figures(probabilities, labels):

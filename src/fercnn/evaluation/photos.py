@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DatasetFormatError, DatasetNotFoundError, PhotoReadError
+from ..faces.boxes import Box
 from ..labels import EMOTIONS, NUM_CLASSES
 from ..media.photos import PHOTO_SUFFIXES, is_hidden, read_photo
 from .intervals import accuracy_interval
@@ -147,12 +148,12 @@ class PhotoScores:
     """Per scored photo: its label index, the largest face's probabilities (NaN where no face
     was found) and box, and a read error where the photo could not be read."""
 
-    photos: list
+    photos: list[LabelledPhoto]
     labels: np.ndarray
     probabilities: np.ndarray
-    boxes: list
-    errors: list
-    left_out: dict
+    boxes: list[Box | None]
+    errors: list[str | None]
+    left_out: dict[str, int]
 
     @property
     def predictions(self):
