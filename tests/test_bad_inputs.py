@@ -205,6 +205,12 @@ CASES = (
         0,
         "holds 2 frames (an animation or a multi-page file); only the first is read",
     ),
+    Case(
+        "a photo whose name is not UTF-8 (a Latin-1 café.jpg), with --json",
+        ("predict", "{latin1_folder}", "--json", "--output-dir", "{tmp}/latin1_out"),
+        0,
+        'latin1/caf\\\\xe9.jpg"',
+    ),
     Case("a photo 2000x1 pixels", ("predict", "{sliver}", "{photo}"), 0, "no face found"),
     Case(
         "a folder holding a link to a folder, and a link back to itself",
@@ -341,6 +347,8 @@ def inputs(tmp_path_factory, trained_run, tiny_config_file):
     flipped = portrait.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
     portrait.save(made.setdefault("animated_gif", tmp / "wave.gif"), save_all=True, append_images=[flipped])
     (made.setdefault("empty_folder", tmp / "empty")).mkdir()
+    (made.setdefault("latin1_folder", tmp / "latin1")).mkdir()
+    portrait.save(os.path.join(os.fsencode(made["latin1_folder"]), b"caf\xe9.jpg"), format="JPEG")
     made["linked_album"] = _linked_album(tmp / "album", made["same_names"])
     (made.setdefault("text_mp4", tmp / "notes.mp4")).write_text("a text file\n" * 100)
     (made.setdefault("empty_mp4", tmp / "empty.mp4")).write_bytes(b"")

@@ -175,3 +175,22 @@ def test_a_linked_sub_folder_is_read_and_a_link_loop_reported_once(portrait, tmp
     assert inputs["me.jpg"] is None and inputs["friends/friend.jpg"] is None
     assert inputs["again"].startswith("a link to a folder searched already")
     assert inputs["gone.jpg"].startswith(f"a link to nothing ({tmp_path / 'deleted.jpg'} is gone)")
+
+
+def test_a_file_name_that_is_not_utf8_prints_as_valid_json_and_text(portrait, tmp_path, capsys):
+    """A Latin-1 ``café.jpg`` from an old camera card: its 0xE9 byte is no UTF-8."""
+    import os
+
+    folder = tmp_path / "card"
+    folder.mkdir()
+    portrait.save(os.path.join(os.fsencode(folder), b"caf\xe9.jpg"), format="JPEG")
+    assert main(["predict", str(folder), "--json", "--output-dir", str(tmp_path / "out")]) == 0
+    (entry,) = json.loads(capsys.readouterr().out)
+    assert entry["path"].endswith("card/caf\\xe9.jpg") and entry["annotated"].endswith(
+        "caf\\xe9_emotions.jpg"
+    )
+    entry["path"].encode("utf-8")  # no lone surrogate left for a UTF-8 reader to choke on
+    assert main(["predict", str(folder), "--output-dir", str(tmp_path / "table")]) == 0
+    printed = capsys.readouterr().out
+    printed.encode("utf-8")
+    assert "caf\\xe9.jpg" in printed

@@ -193,7 +193,12 @@ def table_header(kind, width):
 
 
 def result_lines(result, width):
-    """A file's lines in the table: one per face (photo) or track (video), or one saying why none."""
+    """A file's lines in the table: one per face (photo) or track (video), or one saying why none;
+    printable whatever bytes the file's name holds (see :func:`printable`)."""
+    return [printable(line) for line in _result_lines(result, width)]
+
+
+def _result_lines(result, width):
     name = shown_name(result.path)
     name = name if len(name) <= width else "..." + name[-(width - 3) :]
     if result.skipped:
@@ -238,4 +243,22 @@ def shown_name(path):
 
 
 def format_json(results):
-    return json.dumps([result.to_dict() for result in results], indent=2)
+    """The results as JSON, valid whatever bytes their file names hold (see :func:`printable`)."""
+    return json.dumps([_printable_values(result.to_dict()) for result in results], indent=2)
+
+
+def printable(text: str) -> str:
+    """``text`` with each byte of a file name that is not UTF-8 (which Python keeps as a lone
+    surrogate, ``\\udce9``, that no UTF-8 output and no strict JSON reader accepts) written as
+    ``\\xe9``: ``caf\\xe9.jpg`` for a Latin-1 ``café.jpg``."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _printable_values(value):
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {key: _printable_values(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_printable_values(item) for item in value]
+    return value
