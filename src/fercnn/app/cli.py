@@ -351,7 +351,7 @@ def run_photo_evaluation(args, model, classifier):
     folder = output_dir(args)
     for source in args.photos:
         target = folder / source.resolve().name if len(args.photos) > 1 else folder
-        metrics = write_photo_evaluation(source, pipeline, target, str(display_path(model)))
+        metrics = write_photo_evaluation(source, pipeline, target, model_name=str(display_path(model)))
         print(format_photo_summary(metrics, f"{display_path(source)}{', flip TTA' if args.flip_tta else ''}"))
         print(f"per-photo table, metrics and confusion matrix in {display_path(target)}/\n")
 

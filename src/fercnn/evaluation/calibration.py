@@ -87,7 +87,7 @@ def calibration_figures(probabilities, labels):
     }
 
 
-def calibrate(model_path, split, output_path, split_name="validation", batch_size=256):
+def calibrate(model_path, split, output_path, *, split_name="validation", batch_size=256):
     """Fit a temperature on ``split``, fold it into the model, and save the model to
     ``output_path`` with ``calibration.json`` (the temperature and the figures before and after)
     beside it."""

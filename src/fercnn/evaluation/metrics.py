@@ -132,7 +132,7 @@ def plain_and_mirrored(model, images: np.ndarray, batch_size: int = 256) -> tupl
     return classify(images), classify(images[:, :, ::-1])
 
 
-def evaluate_split(model, split_name, split, batch_size=256):
+def evaluate_split(model, split_name, split, *, batch_size=256):
     """Predict a split once plain and once mirrored; the TTA score averages the two. ``model``
     is a Keras model or a classifier function."""
     plain, mirrored = plain_and_mirrored(model, split.images, batch_size)
@@ -142,7 +142,7 @@ def evaluate_split(model, split_name, split, batch_size=256):
 
 def evaluate(model, data, batch_size=256):
     """Evaluate every split present in ``data``, in the canonical order."""
-    return {name: evaluate_split(model, name, data[name], batch_size) for name in data.names}
+    return {name: evaluate_split(model, name, data[name], batch_size=batch_size) for name in data.names}
 
 
 def metrics_document(evaluations, model_path, data, parameters):

@@ -246,7 +246,7 @@ def format_photo_summary(metrics, title):
     return "\n".join(lines)
 
 
-def write_photo_evaluation(source, pipeline, output_dir, model_name=""):
+def write_photo_evaluation(source, pipeline, output_dir, *, model_name=""):
     """Score the labelled photos at ``source`` and write ``photo_metrics.json``, ``photos.csv``
     (one row per photo) and ``confusion_matrix_photos.png`` into ``output_dir``."""
     from .plots import plot_confusion_matrices, save_figure

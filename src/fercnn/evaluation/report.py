@@ -26,7 +26,7 @@ from .plots import (
 LOGGER = logging.getLogger(__name__)
 
 
-def write_evaluation(model_path, data, output_dir, show=False, batch_size=256, classifier=None):
+def write_evaluation(model_path, data, output_dir, *, show=False, batch_size=256, classifier=None):
     """Evaluate the saved model on every split in ``data``; write metrics, reports and plots
     (confusion matrices, and Grad-CAM heatmaps on every split but train). ``classifier`` is the
     model already loaded from ``model_path`` (:func:`fercnn.app.predict.load_classifier`), if it is."""
