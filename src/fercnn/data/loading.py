@@ -12,7 +12,7 @@ from .image_folder import is_image_folder_release, read_image_folders
 CSV_NAMES = ("fer2013.csv", "fer2013.csv.gz")
 
 
-def load_fer2013(path, ferplus="auto"):
+def load_fer2013(path: str | Path, ferplus: str | Path | None = "auto") -> FER2013:
     """Load FER2013 from ``path`` and return the splits it holds.
 
     ``path`` may be ``fer2013.csv`` / ``fer2013.csv.gz``, a folder containing one of them, or

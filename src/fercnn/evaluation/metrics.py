@@ -11,10 +11,12 @@ expected calibration error: a model can rank well and still state the wrong conf
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score
 
+from ..data.dataset import FER2013, Split
 from ..data.ferplus import NO_MAJORITY, majority_labels
 from ..labels import EMOTIONS, NUM_CLASSES, SPLIT_TO_USAGE, SPLITS
 from ..runs import display_path
@@ -132,7 +134,7 @@ def plain_and_mirrored(model, images: np.ndarray, batch_size: int = 256) -> tupl
     return classify(images), classify(images[:, :, ::-1])
 
 
-def evaluate_split(model, split_name, split, *, batch_size=256):
+def evaluate_split(model: Any, split_name: str, split: Split, *, batch_size: int = 256) -> SplitEvaluation:
     """Predict a split once plain and once mirrored; the TTA score averages the two. ``model``
     is a Keras model or a classifier function."""
     plain, mirrored = plain_and_mirrored(model, split.images, batch_size)
@@ -140,7 +142,7 @@ def evaluate_split(model, split_name, split, *, batch_size=256):
     return SplitEvaluation(split_name, split.labels, plain, mirrored, majority)
 
 
-def evaluate(model, data, batch_size=256):
+def evaluate(model: Any, data: FER2013, batch_size: int = 256) -> dict[str, SplitEvaluation]:
     """Evaluate every split present in ``data``, in the canonical order."""
     return {name: evaluate_split(model, name, data[name], batch_size=batch_size) for name in data.names}
 

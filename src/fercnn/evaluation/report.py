@@ -10,9 +10,10 @@ import keras
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from ..data.dataset import FER2013
 from ..labels import SPLIT_TO_USAGE
-from ..runtime.classifier import load_classifier
-from ..training.checkpoints import HISTORY
+from ..run_files import HISTORY
+from ..runtime.classifier import Classifier, load_classifier
 from .metrics import evaluate, format_summary, metrics_document, save_metrics
 from .plots import (
     plot_class_distribution,
@@ -26,10 +27,18 @@ from .plots import (
 LOGGER = logging.getLogger(__name__)
 
 
-def write_evaluation(model_path, data, output_dir, *, show=False, batch_size=256, classifier=None):
+def write_evaluation(
+    model_path: str | Path,
+    data: FER2013,
+    output_dir: str | Path,
+    *,
+    show: bool = False,
+    batch_size: int = 256,
+    classifier: Classifier | None = None,
+) -> dict:
     """Evaluate the saved model on every split in ``data``; write metrics, reports and plots
     (confusion matrices, and Grad-CAM heatmaps on every split but train). ``classifier`` is the
-    model already loaded from ``model_path`` (:func:`fercnn.app.predict.load_classifier`), if it is."""
+    model already loaded from ``model_path`` (:func:`fercnn.runtime.classifier.load_classifier`), if it is."""
     output_dir = Path(output_dir)
     classifier = classifier or load_classifier(model_path)
     evaluations = evaluate(classifier, data, batch_size)
@@ -82,7 +91,7 @@ def grad_cam_figure(model, images, evaluation, title, per_class=3):
     )
 
 
-def write_data_figures(data, output_dir, show=False):
+def write_data_figures(data: FER2013, output_dir: str | Path, show: bool = False) -> None:
     """Class distribution per split and a grid of training faces per class."""
     output_dir = Path(output_dir)
     _finish(plot_class_distribution(data), output_dir / "class_distribution.png", show)
@@ -90,7 +99,9 @@ def write_data_figures(data, output_dir, show=False):
     _finish(plot_sample_faces(data[first_split]), output_dir / f"sample_faces_{first_split}.png", show)
 
 
-def write_training_curves(run_dir, output_dir=None, show=False):
+def write_training_curves(
+    run_dir: str | Path, output_dir: str | Path | None = None, show: bool = False
+) -> pd.DataFrame:
     """Plot the ``history.csv`` of ``run_dir`` into ``output_dir`` (by default the run's own folder)."""
     history = pd.read_csv(Path(run_dir) / HISTORY)
     _finish(plot_training_curves(history), Path(output_dir or run_dir) / "training_curves.png", show)

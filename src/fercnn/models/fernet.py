@@ -90,7 +90,9 @@ BLOCK_BUILDERS = {"mbconv": inverted_residual, "fused": fused_inverted_residual}
 assert tuple(BLOCK_BUILDERS) == BLOCKS, "every block type of model_config needs its builder here"
 
 
-def build_fernet(config: ModelConfig | None = None, num_classes=NUM_CLASSES, name="fernet"):
+def build_fernet(
+    config: ModelConfig | None = None, num_classes: int = NUM_CLASSES, name: str = "fernet"
+) -> keras.Model:
     """Build the classifier: raw ``(48, 48, 1)`` pixels in, class probabilities out (the
     shipped architecture where ``config`` is None)."""
     config = config or ModelConfig()
