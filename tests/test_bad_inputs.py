@@ -151,6 +151,24 @@ CASES = (
         "line 5: emotion '9'",
     ),
     Case(
+        "CSV of tab-separated rows under a comma header",
+        ("inspect", "--data", "{tab_rows_csv}"),
+        2,
+        "characters) is not an integer 0..6",
+    ),
+    Case(
+        "CSV saved as UTF-16 (Excel's 'Unicode text')",
+        ("inspect", "--data", "{utf16_csv}"),
+        2,
+        "is UTF-16 text (as Excel saves 'Unicode text'): save it as UTF-8",
+    ),
+    Case(
+        "CSV saved as Latin-1, an accent on line 5",
+        ("inspect", "--data", "{latin1_csv}"),
+        2,
+        "latin1.csv, line 5: byte 0xee is not UTF-8",
+    ),
+    Case(
         "CSV without a header",
         ("inspect", "--data", "{headerless_csv}"),
         2,
@@ -311,6 +329,12 @@ def _warning_to_stderr(message, category, filename, lineno, file=None, line=None
     sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
+def test_a_tab_separated_csv_gets_a_short_message_that_says_so(inputs, capsys):
+    status, printed = run(["inspect", "--data", str(inputs["tab_rows_csv"])], capsys)
+    assert status == 2 and len(printed) < 2000  # not the 50 KB of pixels the rows hold
+    assert "the file is tab-separated? A FER2013 CSV separates its fields by commas" in printed
+
+
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory, trained_run, tiny_config_file):
     """Every bad input the cases name, made once."""
@@ -336,6 +360,7 @@ def inputs(tmp_path_factory, trained_run, tiny_config_file):
     made["blank_lines_csv"] = _csv_text(tmp / "blank.csv", blank_lines=True)
     made["newline_csv"] = _csv_text(tmp / "newline.csv", newline_in_pixels=True)
     made["headerless_csv"] = _csv_text(tmp / "headerless.csv", header=False)
+    made.update(_encoded_csvs(tmp))
     made["shifted_csv"] = _csv_text(tmp / "shifted.csv", newline_in_pixels=True, bad_last=True)
     made["nested_release"] = _release(tmp / "nested", "fer2013", ("train", "test"))
     made["test_only_release"] = _release(tmp / "test_only", "", ("train", "test"), prefix="")
@@ -437,6 +462,21 @@ def _csv_text(path, blank_lines=False, newline_in_pixels=False, header=True, bad
     text = "\n".join((["emotion,pixels,Usage"] if header else []) + rows) + "\n"
     path.write_text(text)
     return path
+
+
+def _encoded_csvs(tmp):
+    """The same rows tab-separated, saved as UTF-16, and saved as Latin-1 with one accent."""
+    rows = synthetic_rows((1, 1), ("train", "validation"))
+    header = "emotion,pixels,Usage\n"
+    (tmp / "tabs.csv").write_text(header + "\n".join(row.replace(",", "\t") for row in rows) + "\n")
+    (tmp / "utf16.csv").write_text(header + "\n".join(rows) + "\n", encoding="utf-16")
+    rows[3] = rows[3].replace("Training", "Entraînement")
+    (tmp / "latin1.csv").write_text(header + "\n".join(rows) + "\n", encoding="latin-1")
+    return {
+        "tab_rows_csv": tmp / "tabs.csv",
+        "utf16_csv": tmp / "utf16.csv",
+        "latin1_csv": tmp / "latin1.csv",
+    }
 
 
 def _release(root, inner, folders, prefix="Training_"):

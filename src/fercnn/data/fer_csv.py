@@ -6,6 +6,7 @@ peak. Only when a check fails does a slow per-row pass run, to say exactly which
 wrong and why. No row is ever dropped: any bad row stops the load with an error.
 """
 
+import gzip
 import re
 import zlib
 from pathlib import Path
@@ -22,6 +23,9 @@ CHUNK_ROWS = 4096
 MAX_ROWS_REPORTED = 5
 _READ_ERRORS = (pd.errors.ParserError, UnicodeDecodeError, OSError, EOFError, zlib.error)
 _DIGITS_AND_SPACES = re.compile(r"[0-9]+(?: [0-9]+)*")
+FIELD_SHOWN = 80  # characters of a bad field shown: a misread row can hold all 2304 pixels
+TAB_HINT = "the file is tab-separated? A FER2013 CSV separates its fields by commas: save it as CSV"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def read_fer2013_csv(path):
@@ -52,7 +56,7 @@ def _check_header(path):
             f"{path} is empty: expected a header 'emotion,pixels,Usage' and one row per face"
         ) from None
     except _READ_ERRORS as error:
-        raise DatasetFormatError(f"{path} cannot be read as a FER2013 CSV: {error}") from None
+        raise _read_error(path, error) from None
     missing = [column for column in REQUIRED_COLUMNS if column not in columns]
     if missing and columns and columns[0].isdigit():
         raise DatasetFormatError(
@@ -64,7 +68,15 @@ def _check_header(path):
         raise DatasetFormatError(
             f"{path} lacks column(s) {', '.join(missing)}: found {found}; "
             f"a FER2013 CSV has the header {','.join(REQUIRED_COLUMNS)}"
+            + (f" ({TAB_HINT})" if any("\t" in column for column in columns) else "")
         )
+
+
+def _field(value):
+    """A bad field as shown in an error: quoted, cut to :data:`FIELD_SHOWN` characters (a row
+    misread as one field holds all its pixels)."""
+    shown = repr(value)
+    return shown if len(shown) <= FIELD_SHOWN else f"{shown[: FIELD_SHOWN - 3]}... ({len(value)} characters)"
 
 
 def _shorten(text, limit=24):
@@ -81,7 +93,31 @@ def _read_chunks(path):
             chunk.columns = [str(column).strip() for column in chunk.columns]
             yield chunk
     except _READ_ERRORS as error:
-        raise DatasetFormatError(f"{path} cannot be read as a FER2013 CSV: {error}") from None
+        raise _read_error(path, error) from None
+
+
+def _read_error(path, error):
+    """The error to raise for a file pandas cannot read; for text that is not UTF-8, which
+    encoding it seems to be in, the line of its first such byte, and to save it as UTF-8."""
+    if not isinstance(error, UnicodeDecodeError):
+        return DatasetFormatError(f"{path} cannot be read as a FER2013 CSV: {error}")
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as file:
+        if file.read(2) in UTF16_BOMS:
+            return DatasetFormatError(
+                f"{path} is UTF-16 text (as Excel saves 'Unicode text'): save it as UTF-8"
+            )
+        file.seek(0)
+        for number, line in enumerate(file, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as bad:
+                byte = line[bad.start]
+                return DatasetFormatError(
+                    f"{path}, line {number}: byte 0x{byte:02x} is not UTF-8 (the file is in another "
+                    "encoding, Latin-1 or Windows-1252?): save it as UTF-8"
+                )
+    return DatasetFormatError(f"{path} is not UTF-8 text ({error}): save it as UTF-8")
 
 
 def _line_numbers(chunk, first_line):
@@ -109,7 +145,7 @@ def _parse_labels(column, path, lines):
     is_integer = text.str.fullmatch(r"[0-9]+")
     codes = pd.to_numeric(text.where(is_integer, "-1")).to_numpy(dtype=np.int64)
     bad = (codes < 0) | (codes >= NUM_CLASSES)
-    describe = lambda row: f"emotion {column.iloc[row]!r} is not an integer 0..6"  # noqa: E731
+    describe = lambda row: f"emotion {_field(column.iloc[row])} is not an integer 0..6"  # noqa: E731
     _raise_for_rows(path, lines, bad, describe)
     return codes
 
@@ -117,7 +153,7 @@ def _parse_labels(column, path, lines):
 def _parse_usage(column, path, lines):
     usage = column.str.strip()
     bad = ~usage.isin(list(USAGE_TO_SPLIT)).to_numpy()
-    describe = lambda row: f"Usage {column.iloc[row]!r} is not one of {', '.join(USAGE_TO_SPLIT)}"  # noqa: E731
+    describe = lambda row: f"Usage {_field(column.iloc[row])} is not one of {', '.join(USAGE_TO_SPLIT)}"  # noqa: E731
     _raise_for_rows(path, lines, bad, describe)
     return usage.map(USAGE_TO_SPLIT).to_numpy()
 
@@ -165,4 +201,6 @@ def _raise_for_rows(path, lines, bad, describe):
     reported = [f"  line {lines[row]}: {describe(row)}" for row in rows[:MAX_ROWS_REPORTED]]
     if rows.size > len(reported):
         reported.append(f"  ... and {rows.size - len(reported)} more bad row(s) in this block")
+    if any("\\t" in line for line in reported):  # a tab, as repr() shows it
+        reported.append(f"  {TAB_HINT}")
     raise DatasetFormatError(f"{path}: bad row(s); fix or remove them:\n" + "\n".join(reported))
