@@ -54,7 +54,7 @@ def test_the_documented_flow_names_only_public_entry_points():
         "train",
         "write_evaluation",
         "load_classifier",
-        "predict_photos",
+        "predict_files",
         "FacePipeline",
         "predict_video",
     ):

@@ -10,7 +10,7 @@ The data flows through a handful of entry points, the same ones the CLI and note
     fercnn.write_evaluation(result.best_model_path, data, result.output_dir)  # metrics and figures
 
     classify = fercnn.load_classifier()                    # the shipped model (or a .keras/.tflite path)
-    results = fercnn.predict_photos(["me.jpg", "clip.mp4"], classify)  # photos and videos
+    results = fercnn.predict_files(["me.jpg", "clip.mp4"], classify)  # photos and videos
 
     pipeline = fercnn.FacePipeline(classify)               # one RGB image -> its faces and emotions
     video = fercnn.predict_video("clip.mp4", pipeline, "runs/clip")  # tracks, CSV, timelines, video
@@ -35,6 +35,7 @@ _EXPORTS = {
     "load_classifier": "runtime.classifier",
     "load_fer2013": "data.loading",
     "new_run_dir": "runs",
+    "predict_files": "app.predict",
     "predict_photos": "app.predict",
     "predict_video": "app.video",
     "shipped_model": "models.shipped",

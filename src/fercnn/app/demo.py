@@ -32,7 +32,7 @@ from ..labels import EMOTIONS, IMAGE_SIZE
 from ..media.video_frames import Frame, VideoReadError
 from ..runtime.classifier import load_classifier
 from .predict import format_json, predict_photos
-from .video import DEFAULT_TIME_CONSTANT, annotate_frame, predict_video
+from .video import DEFAULT_TIME_CONSTANT, VideoResult, annotate_frame, predict_video
 
 DEMO_EXTRA = 'the demo needs Gradio: pip install -e ".[demo]" (or pip install gradio)'
 MAX_UPLOAD = "200mb"
@@ -104,6 +104,9 @@ class DemoApp:
             name = Path(result.path).name
             if result.error:
                 notes.append(_plain(result.error))
+                continue
+            if isinstance(result, VideoResult):
+                notes.append(f"**{name}** is a video: open it in the video tab")
                 continue
             if not result.faces:
                 notes.append(f"**{name}**: no face found; try a photo where the face is larger and frontal")

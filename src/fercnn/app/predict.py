@@ -14,7 +14,7 @@ from itertools import groupby
 from pathlib import Path
 
 from ..errors import PhotoReadError
-from ..faces.pipeline import FacePipeline
+from ..faces.pipeline import FacePipeline, FaceResult
 from ..faces.tracking import check_time_constant
 from ..labels import EMOTIONS
 from ..media.inputs import collect_inputs
@@ -37,7 +37,7 @@ def sample_photo():
 @dataclass
 class PhotoResult:
     path: Path
-    faces: list = field(default_factory=list)
+    faces: list[FaceResult] = field(default_factory=list)
     error: str | None = None
     whole_image: bool = False
     annotated: Path | None = None
@@ -54,11 +54,14 @@ class PhotoResult:
         }
 
 
-def predict_photos(paths, classifier, *args, **options):
+def predict_files(paths, classifier, *args, **options) -> list[PhotoResult | VideoResult]:
     """One result per file given or found in the folders given (see :mod:`fercnn.media.inputs`):
-    a :class:`PhotoResult` per photo, a :class:`fercnn.app.video.VideoResult` per video; the list of
-    :func:`iter_predictions`, whose arguments these are."""
+    a :class:`PhotoResult` per photo, a :class:`fercnn.app.video.VideoResult` per video; the list
+    of :func:`iter_predictions`, whose arguments these are."""
     return list(iter_predictions(paths, classifier, *args, **options))
+
+
+predict_photos = predict_files  # the name scripts written for photos alone call it by
 
 
 def iter_predictions(

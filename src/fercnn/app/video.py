@@ -41,11 +41,10 @@ OUTPUT_SUFFIXES = {
 class VideoResult:
     path: Path
     frames: int = 0  # sampled frames classified
-    tracks: list = field(default_factory=list)  # summaries, see track_summaries
-    outputs: dict = field(default_factory=dict)  # name -> path written
+    tracks: list[dict] = field(default_factory=list)  # summaries, see track_summaries
+    outputs: dict[str, Path] = field(default_factory=dict)  # name -> path written
     error: str | None = None
     skipped: str | None = None
-    faces: list = field(default_factory=list)  # a video's faces are in its tracks and outputs
 
     @property
     def annotated(self):
