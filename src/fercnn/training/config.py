@@ -27,7 +27,11 @@ class TrainConfig:
     output_dir: str | None = setting(None, flag=False)  # None: a new dated folder under runs/train/
     # what the run is
     epochs: int = setting(40, "training epochs", Range(1))
-    batch_size: int = setting(64, "images per step", Range(1))
+    batch_size: int = setting(64, "images per step (with --data-parallel, of all devices together)", Range(1))
+    # keras.distribution.DataParallel over every device (see fercnn.training.distribute)
+    data_parallel: bool = setting(
+        False, "split each batch between every GPU (or TPU, or CPU device) at once; JAX backend only"
+    )
     learning_rate: float = setting(
         2e-3, "peak AdamW learning rate", Range(0, low_open=True), hint="2e-3 is usual"
     )

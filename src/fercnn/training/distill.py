@@ -33,6 +33,7 @@ from ..errors import SettingError
 from ..evaluation.metrics import plain_and_mirrored
 from ..labels import NUM_CLASSES
 from ..models.files import load_keras_model
+from .distribute import batch_for_devices, device_count, pad_to_multiple
 
 TEACHER_CACHE = "teacher_probabilities.npz"
 
@@ -51,10 +52,12 @@ class Teachers:
         self.temperature = temperature
 
     def probabilities(self, images):
+        # padded to split evenly where the teachers are spread over devices (train --data-parallel)
+        (padded,), _ = pad_to_multiple([images], device_count())
         total = np.zeros((len(images), NUM_CLASSES), dtype="float64")
         for model in self.models:
-            plain, mirrored = plain_and_mirrored(model, images)
-            total += plain + mirrored
+            plain, mirrored = plain_and_mirrored(model, padded, batch_for_devices(256))
+            total += (plain + mirrored)[: len(images)]
         softened = (total / (2 * len(self.models))) ** (1.0 / self.temperature)
         return (softened / softened.sum(axis=1, keepdims=True)).astype("float32")
 

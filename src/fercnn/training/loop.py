@@ -43,6 +43,14 @@ from .checkpoints import (
 )
 from .config import TrainConfig
 from .distill import Teachers, cached_teacher_probabilities, distillation_targets
+from .distribute import (
+    DEVICES_RECORD,
+    ExactValidation,
+    arrays_for_devices,
+    data_parallel_scope,
+    device_count,
+    record_devices,
+)
 from .ema import KeepTrainingWeights
 
 LOGGER = logging.getLogger(__name__)
@@ -91,17 +99,26 @@ def train(config, data=None, resume=True, verbose="auto", build_network=None):
     warn_of_missing_classes(data["train"], "training", data.source)
     config = with_run_folder(config)
     output_dir = Path(config.output_dir)
-    train_split, val_split = data["train"], data["validation"]
-    steps_per_epoch = int(np.ceil(len(train_split) / config.batch_size))
+    steps_per_epoch = int(np.ceil(len(data["train"]) / config.batch_size))
 
     state = _existing_state(output_dir, config, resume)
     if state.epochs_done >= config.epochs or state.epochs_without_improvement >= config.patience:
         LOGGER.info(f"{output_dir} holds a finished run ({state.epochs_done} epochs); nothing to train.")
         return _result(output_dir, state)
     keras.utils.set_random_seed(config.seed + state.epochs_done)
+    _record_devices(config, output_dir, state, None)
+    with data_parallel_scope(config.data_parallel, config.batch_size) as devices:
+        _record_devices(config, output_dir, state, devices)
+        _fit_epochs(config, output_dir, data, state, steps_per_epoch, build_network, verbose)
+    return _result(output_dir, state)
+
+
+def _fit_epochs(config, output_dir, data, state, steps_per_epoch, build_network, verbose):
+    """The remaining epochs of the run, on one device or (``config.data_parallel``) on all."""
+    train_split, val_split = data["train"], data["validation"]
     trainer = _load_or_build_trainer(config, output_dir, state, steps_per_epoch, build_network)
-    callbacks = _callbacks(config, output_dir, trainer, state)
     validation = (_as_float(val_split.images), label_targets(config, val_split))
+    callbacks = _callbacks(config, output_dir, trainer, state, validation)
     weights = class_weights(train_split.labels, config.class_weighting)
     soft_labels = _soft_labels(config, output_dir, train_split)
     teachers = _epoch_teachers(config)
@@ -124,6 +141,11 @@ def train(config, data=None, resume=True, verbose="auto", build_network=None):
             images = augment_arrays(config.augment, images, seed=_epoch_seed(config, epoch))
         if teachers is not None:
             targets = distillation_targets(targets, teachers.probabilities(images), config.teacher_weight)
+        if config.data_parallel:  # the same batches on any device count, each split evenly
+            rng = np.random.default_rng((config.seed, epoch, 3))
+            images, targets, sample_weights = arrays_for_devices(
+                images, targets, sample_weights, config.batch_size, device_count(), rng
+            )
         trainer.fit(
             images,
             targets,
@@ -131,13 +153,25 @@ def train(config, data=None, resume=True, verbose="auto", build_network=None):
             batch_size=config.batch_size,
             epochs=config.epochs,  # so the progress line reads "Epoch 3/40"; _callbacks stops each fit
             initial_epoch=epoch,
-            validation_data=validation,
+            validation_data=None if config.data_parallel else validation,  # ExactValidation instead
+            shuffle=not config.data_parallel,
             callbacks=callbacks,
             verbose=verbose,
         )
         if state.epochs_without_improvement >= config.patience:
             break
-    return _result(output_dir, state)
+
+
+def _record_devices(config, output_dir, state, devices):
+    """The devices of this start or resume, in the run folder's record, for a data-parallel run
+    (or a run that was data-parallel before); a new run starts a new record."""
+    record = output_dir / DEVICES_RECORD
+    if devices is None:  # before the devices are known: only clear a new run's stale record
+        if not state.epochs_done:
+            record.unlink(missing_ok=True)
+        return
+    if config.data_parallel or record.is_file():
+        record_devices(output_dir, devices, config.batch_size, config.learning_rate, state.epochs_done)
 
 
 def _require_training_splits(data):
@@ -224,9 +258,12 @@ def _load_or_build_trainer(config, output_dir, state, steps_per_epoch, build_net
     return trainer
 
 
-def _callbacks(config, output_dir, trainer, state):
-    """Logging and checkpointing after each epoch, and the end of each one-epoch ``fit``."""
+def _callbacks(config, output_dir, trainer, state, validation):
+    """Logging and checkpointing after each epoch, and the end of each one-epoch ``fit``;
+    a data-parallel run validates on the exact faces first (see :mod:`fercnn.training.distribute`)."""
+    exact = [ExactValidation(*validation, config.batch_size, config.label_smoothing)]
     callbacks = [
+        *(exact if config.data_parallel else []),
         StopOnNonFiniteLoss(),
         keras.callbacks.CSVLogger(output_dir / HISTORY, append=True),
         RunCheckpoint(output_dir, trainer.get_layer(NETWORK_NAME), state, config.patience),
@@ -360,7 +397,8 @@ def _existing_state(output_dir, config, resume):
             f"{output_dir} already holds a training run ({STATE}); resume it, or choose another output folder"
         )
     saved = TrainConfig.load(output_dir / CONFIG)
-    movable = {"data": config.data, "output_dir": config.output_dir}
+    # where a run is, and on how many devices (the same optimisation: see fercnn.training.distribute)
+    movable = {"data": config.data, "output_dir": config.output_dir, "data_parallel": config.data_parallel}
     if replace(saved, **movable) != config:
         changed = [k for k, v in config.to_dict().items() if saved.to_dict()[k] != v and k not in movable]
         raise SettingError(
