@@ -17,7 +17,7 @@ from .. import __version__  # noqa: E402
 from ..errors import FercnnError  # noqa: E402
 from ..faces.detection import DETECTORS  # noqa: E402
 from ..labels import SPLIT_TO_USAGE, SPLITS  # noqa: E402
-from ..logs import log_to_stdout  # noqa: E402
+from ..logs import import_tensorflow_quietly, log_to_stdout  # noqa: E402
 from ..models.files import require_model_file  # noqa: E402
 from ..run_files import BEST_MODEL, CALIBRATION_FILE, CONFIG  # noqa: E402
 from ..runs import display_path, new_run_dir, run_folder, same_file, writable_folder  # noqa: E402
@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     log_to_stdout()
+    if _needs_keras(args):
+        import_tensorflow_quietly()  # without TensorFlow's native start-up lines on the screen
     warnings.formatwarning = lambda message, *_, **__: f"warning: {message}\n"
     try:
         return args.run(args) or 0
@@ -54,6 +56,16 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"error: {error}", file=sys.stderr)
         return 2
+
+
+def _needs_keras(args) -> bool:
+    """Whether the command will load Keras: every one but ``inspect`` and a camera, demo or
+    predict run on a ``.tflite`` export, which LiteRT runs alone."""
+    model = getattr(args, "model", None)
+    on_litert = (
+        model is not None and model.suffix == ".tflite" and args.command in {"predict", "camera", "demo"}
+    )
+    return args.command != "inspect" and not on_litert
 
 
 def build_parser():
