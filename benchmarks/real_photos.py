@@ -10,7 +10,8 @@ interval, accuracy over found faces and macro-recall, then each model against th
 package paired on the same photos (exact McNemar test), and the mean over the sets.
 
     python benchmarks/real_photos.py [--sets data/real_photos] [--model NAME=PATH ...]
-        [--flip-tta] [--prior NAME=PATH ...] [--fer-venv runs/fer-venv] [--json OUT]
+        [--flip-tta] [--prior NAME=PATH ...] [--ensemble NAME=PATH,PATH ...]
+        [--fer-venv runs/fer-venv] [--json OUT]
 
 ``--prior NAME=PATH`` adds a model with its class prior corrected from the FER+ Training vote
 shares to uniform (:class:`fercnn.runtime.adjustments.PriorCorrected`); it needs FER2013_CSV (or data/)
@@ -36,7 +37,7 @@ from fercnn.evaluation.photos import PhotoScores, labelled_photos, photo_metrics
 from fercnn.faces.pipeline import FacePipeline  # noqa: E402
 from fercnn.labels import EMOTIONS  # noqa: E402
 from fercnn.models.shipped import shipped_model  # noqa: E402
-from fercnn.runtime.adjustments import FlipAveraged, PriorCorrected, prior_weights  # noqa: E402
+from fercnn.runtime.adjustments import Averaged, FlipAveraged, PriorCorrected, prior_weights  # noqa: E402
 from fercnn.runtime.classifier import load_classifier  # noqa: E402
 
 FER_PACKAGE = "fer package"
@@ -62,6 +63,9 @@ def parse_args():
     parser.add_argument("--sets", type=Path, default=Path("data/real_photos"), help="folder of photo sets")
     parser.add_argument("--model", action="append", default=[], help="NAME=PATH of a .keras or .tflite model")
     parser.add_argument("--prior", action="append", default=[], help="NAME=PATH: that model, prior-corrected")
+    parser.add_argument(
+        "--ensemble", action="append", default=[], help="NAME=PATH,PATH...: the mean of those models"
+    )
     parser.add_argument("--flip-tta", action="store_true", help="average each face with its mirror image")
     parser.add_argument("--detector", default="auto", help="FERNet's face detector (default auto)")
     parser.add_argument(
@@ -79,6 +83,8 @@ def build_models(args):
         weights = prior_weights(ferplus_training_shares())
         for name, path in (entry.split("=", 1) for entry in args.prior):
             classifiers[name] = PriorCorrected(load_classifier(Path(path)), weights)
+    for name, paths in (entry.split("=", 1) for entry in args.ensemble):
+        classifiers[name] = Averaged(tuple(load_classifier(Path(path)) for path in paths.split(",")))
     wrap = FlipAveraged if args.flip_tta else (lambda classifier: classifier)
     return {name: FacePipeline(wrap(classifier), args.detector) for name, classifier in classifiers.items()}
 

@@ -15,7 +15,7 @@ from fercnn.evaluation.photos import labelled_photos, photo_metrics, score_photo
 from fercnn.faces.boxes import Box
 from fercnn.faces.pipeline import FaceResult
 from fercnn.labels import EMOTIONS
-from fercnn.runtime.adjustments import FlipAveraged, PriorCorrected, prior_weights
+from fercnn.runtime.adjustments import Averaged, FlipAveraged, PriorCorrected, prior_weights
 
 
 def one_hot(name):
@@ -146,3 +146,14 @@ def test_compare_on_photos_pairs_two_models_on_the_same_photos(tmp_path, capsys)
     assert main(["compare", model, model, "--photos", str(photos), "--detector", "haar"]) == 0
     printed = capsys.readouterr().out
     assert "photos of" in printed and "only A right 0, only B right 0" in printed
+
+
+def test_an_ensemble_is_the_mean_of_its_models():
+    faces = np.zeros((3, 48, 48, 1), np.uint8)
+    sure = lambda batch: np.tile(np.eye(7)[3], (len(batch), 1))  # noqa: E731
+    unsure = lambda batch: np.full((len(batch), 7), 1 / 7)  # noqa: E731
+    mean = Averaged((sure, unsure))(faces)
+    assert mean.shape == (3, 7) and np.allclose(mean.sum(axis=1), 1)
+    assert np.allclose(mean[:, 3], (1 + 1 / 7) / 2)
+    with pytest.raises(ValueError, match="at least one classifier"):
+        Averaged(())
