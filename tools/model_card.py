@@ -15,6 +15,7 @@ import pandas as pd
 
 from fercnn.evaluation.metrics import format_mirror_gap
 from fercnn.labels import EMOTIONS
+from fercnn.training.recipe import lineage_table
 
 
 def results_table(metrics):
@@ -83,6 +84,8 @@ def main():
     print(format_mirror_gap(metrics), "\n")
     print("PublicTest (validation) per class:\n")
     print(per_class_table(metrics["splits"]["validation"]))
+    print("\nLineage (the card's table, from fercnn.training.recipe.LINEAGE):\n")
+    print(lineage_table())
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """Command line: ``python -m fercnn COMMAND --help``, COMMAND one of train, evaluate, compare,
-calibrate, inspect, export, predict, camera, demo.
+calibrate, inspect, export, predict, camera, demo, recipe.
 
 Each command is a thin wrapper over the package's functions, the same ones the notebooks call.
 """
@@ -190,6 +190,34 @@ def build_parser():
     demo.add_argument("--port", type=int, help="port (default 7860, or the next free one)")
     demo.add_argument("--share", action="store_true", help="also ask Gradio for a public link")
     demo.set_defaults(run=run_demo)
+
+    recipe = commands.add_parser(
+        "recipe",
+        help="train the shipped model's lineage end to end: every stage, its teachers, the temperature",
+    )
+    _add_data(recipe)
+    recipe.add_argument("--name", default="fernet", help="train into runs/recipe/NAME/ (default %(default)s)")
+    recipe.add_argument("--output-dir", type=Path, help="train into this folder instead of runs/recipe/NAME/")
+    recipe.add_argument(
+        "--dry-run", action="store_true", help="print the commands, in order, and run nothing"
+    )
+    recipe.add_argument(
+        "--epochs-scale",
+        type=_positive_float,
+        default=1.0,
+        help="multiply every stage's epochs, patience and warm-up (at least one epoch; default 1)",
+    )
+    recipe.add_argument(
+        "--tiny", action="store_true", help="one epoch of a small network a stage: a quick check"
+    )
+    recipe.add_argument("--batch-size", type=int, help="images per step in every stage (default 64)")
+    recipe.add_argument(
+        "--data-parallel",
+        action="store_true",
+        help="train every stage on all devices (see train --data-parallel)",
+    )
+    recipe.add_argument("--quiet", action="store_true", help="one line per epoch instead of progress bars")
+    recipe.set_defaults(run=run_recipe)
     return parser
 
 
@@ -568,6 +596,25 @@ def run_demo(args):
     from .demo import launch
 
     launch(model_path(args), args.detector, share=args.share, host=args.host, port=args.port)
+    return 0
+
+
+def run_recipe(args):
+    """Each stage into its own folder of runs/recipe/NAME/; a rerun skips the finished ones."""
+    from ..training.recipe import recipe_commands
+
+    folder = args.output_dir if args.output_dir is not None else run_folder("recipe", args.name)
+    extra = {"batch_size": args.batch_size} if args.batch_size else {}
+    extra |= {"data_parallel": True} if args.data_parallel else {}
+    if args.dry_run:
+        print("\n".join(recipe_commands(args.data, folder, args.epochs_scale, args.tiny, extra)))
+        return 0
+    from ..training.recipe import run_recipe as train_recipe
+
+    calibrated = train_recipe(
+        args.data, folder, args.epochs_scale, args.tiny, extra, 2 if args.quiet else "auto"
+    )
+    print(f"Every stage in {display_path(folder)}/; the calibrated model: {display_path(calibrated)}")
     return 0
 
 
