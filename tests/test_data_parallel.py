@@ -133,3 +133,11 @@ def test_padding_repeats_the_last_batchs_faces_at_weight_zero_and_keeps_every_fa
     assert (targets.argmax(1) == images[:, 0]).all()
     (same,), missing = pad_to_multiple([faces], 5)
     assert missing == 0 and same is faces
+
+
+def test_several_hosts_are_refused_rather_than_fed_the_same_faces(monkeypatch):
+    monkeypatch.setenv("KERAS_DISTRIBUTION_NUM_PROCESSES", "2")
+    monkeypatch.setattr("keras.backend.backend", lambda: "jax")
+    refused = pytest.raises(SettingError, match="one host.*KERAS_DISTRIBUTION_NUM_PROCESSES")
+    with refused, data_parallel_scope(True, 16):
+        pass

@@ -23,9 +23,8 @@ Two rules keep a data-parallel run the same optimisation as a run on one device:
   permutation, not by ``fit``, so that the batches are the same on any number of devices.
 
 Each run folder records the devices of every start or resume in :data:`DEVICES_RECORD`.
-Several hosts: call ``keras.distribution.initialize()`` on each before training
-(:func:`initialize_hosts` does it where the ``KERAS_DISTRIBUTION_*`` variables are set);
-see ``docs/SCALE.md``.
+Several hosts (``keras.distribution.initialize()`` on each) are refused for now, since each
+process would need its own share of every batch; ``docs/SCALE.md`` says what is missing.
 """
 
 import json
@@ -50,7 +49,7 @@ __all__ = [
     "batch_for_devices",
     "data_parallel_scope",
     "device_count",
-    "initialize_hosts",
+    "several_hosts",
     "pad_to_multiple",
     "padded_predict",
     "record_devices",
@@ -66,14 +65,10 @@ LEARNING_RATE_RULE = (
 )
 
 
-def initialize_hosts() -> bool:
-    """``keras.distribution.initialize()`` where the launch names a cluster of several processes
-    (``KERAS_DISTRIBUTION_JOB_ADDRESSES`` and ``KERAS_DISTRIBUTION_NUM_PROCESSES`` > 1); True
-    when it was called. One host needs no call."""
-    if int(os.environ.get("KERAS_DISTRIBUTION_NUM_PROCESSES", "1")) <= 1:
-        return False
-    keras.distribution.initialize()
-    return True
+def several_hosts() -> bool:
+    """Whether the launch names a cluster of several processes (``KERAS_DISTRIBUTION_NUM_PROCESSES``
+    above 1), the case for ``keras.distribution.initialize()``."""
+    return int(os.environ.get("KERAS_DISTRIBUTION_NUM_PROCESSES", "1")) > 1
 
 
 def data_parallel_scope(enabled: bool, batch_size: int):
@@ -94,7 +89,15 @@ def _data_parallel(batch_size):
             f"JAX backend only, and this run's backend is {backend}: run it with KERAS_BACKEND=jax "
             "(pip install 'fercnn[jax]'), or train without --data-parallel"
         )
-    initialize_hosts()
+    if several_hosts():
+        # keras.distribution.initialize() would join the cluster, but each process would then feed
+        # the whole batch (Keras takes numpy arrays as the process's own share) and predict on
+        # arrays it only partly holds: refused rather than trained on duplicated faces
+        raise SettingError(
+            "--data-parallel runs on the devices of one host: KERAS_DISTRIBUTION_NUM_PROCESSES is "
+            f"{os.environ['KERAS_DISTRIBUTION_NUM_PROCESSES']}, and splitting each batch between processes "
+            "is not implemented (see docs/SCALE.md); unset it to train on this host's devices"
+        )
     devices = keras.distribution.list_devices()
     if batch_size % len(devices):
         lower = max(len(devices), batch_size - batch_size % len(devices))
