@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 from conftest import synthetic_rows, write_csv
@@ -81,3 +82,12 @@ def test_inspect_reports_counts_and_duplicates(tmp_path, capsys):
 def test_errors_are_one_clear_message_and_exit_code_2(tmp_path, capsys, argv, message):
     assert main([*argv, "--output-dir", str(tmp_path)]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_name_used_before_is_refused_by_commands_that_cannot_continue(fer_csv, capsys):
+    """``--name`` means one folder: ``train`` and ``predict`` continue a run there, the other
+    commands refuse it rather than mix two runs' files (or silently write elsewhere)."""
+    assert main(["inspect", "--data", str(fer_csv), "--name", "mine"]) == 0
+    assert main(["inspect", "--data", str(fer_csv), "--name", "mine"]) == 2
+    assert "runs/inspect/mine holds an earlier run" in capsys.readouterr().err
+    assert sorted(path.name for path in Path("runs/inspect").iterdir()) == ["mine"]
