@@ -144,6 +144,18 @@ def test_a_second_run_inside_the_photo_folder_never_reads_the_first_runs_outputs
     assert "passed over 4 file(s) in runs/" in printed.err  # three copies and the first table
 
 
+def test_an_earlier_run_written_anywhere_inside_the_folder_is_not_read_again(portraits, monkeypatch, capsys):
+    """``predict . --output-dir out`` then ``predict . --output-dir out2``: the second run passes
+    over ``out/``, which holds the first run's table, copies and all."""
+    monkeypatch.chdir(portraits)
+    assert main(["predict", ".", "--output-dir", "out", "--detector", "haar"]) == 0
+    capsys.readouterr()
+    assert main(["predict", ".", "--output-dir", "out2", "--detector", "haar"]) == 0
+    printed = capsys.readouterr()
+    assert "_emotions" not in printed.out
+    assert "passed over 4 file(s)" in printed.err and "earlier predict outputs" in printed.err
+
+
 def test_a_pipe_named_like_a_photo_is_an_error_not_a_hang(tmp_path, capsys):
     fifo = tmp_path / "stream.jpg"
     os.mkfifo(fifo)

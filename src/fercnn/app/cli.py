@@ -568,7 +568,11 @@ def _stream_predictions(args, paths, classifier, folder, table, done):
 
     collected = collect_inputs(paths, folder)
     if collected.passed_over:
-        print(f"passed over {collected.passed_over} file(s) in runs/ and the output folder", file=sys.stderr)
+        print(
+            f"passed over {collected.passed_over} file(s) in runs/, the output folder and earlier "
+            "predict outputs (folders holding a predictions.csv)",
+            file=sys.stderr,
+        )
     remaining = [item for item in collected.inputs if str(item.path) not in done]
     width = name_width(item.path for item in remaining)
     progress = Progress(len(remaining), "predict", unit="files")

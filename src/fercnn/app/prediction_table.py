@@ -15,10 +15,11 @@ from pathlib import Path
 
 from ..errors import OutputFolderError
 from ..labels import EMOTIONS
+from ..run_files import PREDICTIONS
 
 __all__ = ["COLUMNS", "TABLE_FILE", "PredictionTable", "result_rows"]
 
-TABLE_FILE = "predictions.csv"
+TABLE_FILE = PREDICTIONS
 COLUMNS = (
     "path",
     "kind",

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from itertools import chain, count
 from pathlib import Path
 
+from ..run_files import PREDICTIONS
 from ..runs import RUNS_ROOT
 from .photos import PHOTO_SUFFIXES, is_hidden
 from .video_frames import VIDEO_SUFFIXES
@@ -75,9 +76,11 @@ def collect_inputs(paths, output_dir=None):
 
 def _folder_files(folder, outputs):
     """Every file below ``folder``, sorted, except hidden ones, those in hidden folders and those
-    inside ``outputs``; and how many lay inside ``outputs``. Links to folders are followed, once
-    each: one that leads back to a folder already searched (a loop) is listed, to be reported."""
+    inside ``outputs`` or inside an earlier ``predict`` run's folder (one holding its table,
+    wherever it was written); and how many lay there. Links to folders are followed, once each:
+    one that leads back to a folder already searched (a loop) is listed, to be reported."""
     files = [path for path in _walk(folder) if not is_hidden(path.relative_to(folder))]
+    outputs = [*outputs, *(Path(os.path.abspath(path.parent)) for path in files if path.name == PREDICTIONS)]
     kept = [path for path in files if not any(_inside(path, output) for output in outputs)]
     return sorted(kept), len(files) - len(kept)
 
