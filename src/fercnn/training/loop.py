@@ -84,7 +84,7 @@ def one_run_per_folder(train_function):
 
 
 @one_run_per_folder
-def train(config, data=None, resume=True, verbose="auto", build_network=None):
+def train(config, data=None, *, resume=True, verbose="auto", build_network=None):
     """Train (or resume) the run described by ``config``; returns where it ended.
 
     ``data`` is an already loaded :class:`FER2013`; by default ``config.data`` is loaded.
