@@ -9,6 +9,7 @@ import json
 import os
 import stat
 import sys
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
@@ -21,6 +22,7 @@ from ..media.inputs import collect_inputs
 from ..media.photos import read_photo
 from ..media.video_frames import VideoReadError, check_sampling_rate, is_video
 from ..models.files import first_line
+from ..runtime.classifier import Classifier
 from .photo_stream import PhotoJob, stream_photos
 from .video import DEFAULT_FPS, DEFAULT_TIME_CONSTANT, VideoResult, predict_video
 
@@ -65,19 +67,19 @@ predict_photos = predict_files  # the name scripts written for photos alone call
 
 
 def iter_predictions(
-    paths,
-    classifier,
-    output_dir=None,
-    whole_image=False,
-    min_face=32,
-    detector="auto",
-    fps=DEFAULT_FPS,
-    time_constant=DEFAULT_TIME_CONSTANT,
+    paths: Iterable[str | Path],
+    classifier: Classifier,
+    output_dir: str | Path | None = None,
     *,
-    annotate=True,
-    done=frozenset(),
-    workers=None,
-):
+    whole_image: bool = False,
+    min_face: int = 32,
+    detector: str | Callable = "auto",
+    fps: float | None = DEFAULT_FPS,
+    time_constant: float = DEFAULT_TIME_CONSTANT,
+    annotate: bool = True,
+    done: Collection[str] = frozenset(),
+    workers: int | None = None,
+) -> Iterator[PhotoResult | VideoResult]:
     """Yield each file's result as soon as it is finished, in the order given.
 
     Annotated copies (and a video's frame table, timelines and summary) go to ``output_dir``
