@@ -239,3 +239,28 @@ def _wait_for_emotion(browser, by, seconds=60):
             return status
         time.sleep(0.25)
     raise AssertionError(f"no emotion appeared in {seconds} s; the status read {status!r}")
+
+
+def test_the_demo_keeps_its_files_to_itself_and_sends_no_analytics(tmp_path):
+    """No usage analytics or hub telemetry; uploads and annotated copies in the demo's own
+    temporary folder, which is gone once the demo is closed."""
+    from gradio_client import Client, handle_file
+
+    page = build_demo()
+    app = page.fercnn_app
+    assert page.analytics_enabled is False
+    assert os.environ["GRADIO_ANALYTICS_ENABLED"] == "False"
+    assert os.environ["HF_HUB_DISABLE_TELEMETRY"] in ("1", "True")  # Gradio sets it "True" itself
+    port = free_port()
+    page.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        Client(f"http://127.0.0.1:{port}/", verbose=False).predict(
+            [handle_file(str(sample_photo()))], api_name="/photos"
+        )
+    finally:
+        page.close()
+    kept = {path.name for path in app.work_dir.rglob("*") if path.is_file()}
+    assert "astronaut.png" in kept and any(name.endswith("_emotions.png") for name in kept)
+    assert any(app.uploads_dir in path.parents for path in app.work_dir.rglob("astronaut.png"))
+    app.close()
+    assert not app.work_dir.exists()

@@ -14,12 +14,19 @@ Three tabs share one :class:`fercnn.faces.pipeline.FacePipeline`:
 
 A bad upload (not an image, too large, a broken video, a photo without a face) is answered by a
 message in the page, never a stack trace.
+
+Nothing leaves the computer unless asked (``--share``): Gradio's usage analytics and the
+Hugging Face hub's telemetry are turned off before Gradio is imported, and every upload and
+annotated copy is kept in the demo's own temporary folder, deleted when the demo ends.
 """
 
+import os
 import re
+import shutil
 import tempfile
 import time
 import warnings
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +49,12 @@ WEBCAM_TIME_LIMIT = 600  # seconds one stream may run before the browser has to 
 STREAM_SIDE = 640  # webcam frames are classified at most this wide, for speed
 
 
+# set before Gradio is imported: no usage analytics, no hub telemetry, no update check
+PRIVATE_ENVIRONMENT = {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_DISABLE_TELEMETRY": "1"}
+
+
 def _gradio():
+    os.environ.update(PRIVATE_ENVIRONMENT)
     try:
         with warnings.catch_warnings():  # Gradio's progress bars look for notebook widgets on import
             warnings.filterwarnings("ignore", message="IProgress not found")
@@ -68,9 +80,24 @@ class DemoApp:
     def __init__(self, model=None, detector="auto", work_dir=None):
         self.pipeline = FacePipeline(load_classifier(model), detector)
         self.work_dir = Path(work_dir or tempfile.mkdtemp(prefix="fercnn-demo-"))
+        # a folder of the demo's own is deleted with the demo (when it is closed, collected or
+        # the interpreter exits); one the caller named is the caller's to keep
+        self._remove_work_dir = (
+            weakref.finalize(self, shutil.rmtree, self.work_dir, True) if work_dir is None else None
+        )
         # Classify once now: a Keras model builds its graph on its first call, a second or more
         # that would otherwise stall the first webcam frame and break its face's track.
         self.pipeline.classifier(np.zeros((1, IMAGE_SIZE, IMAGE_SIZE, 1), np.uint8))
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Where Gradio keeps this demo's uploads and the files it serves back."""
+        return self.work_dir / "gradio"
+
+    def close(self) -> None:
+        """Delete the demo's temporary folder now, with every upload and annotated copy in it."""
+        if self._remove_work_dir is not None:
+            self._remove_work_dir()
 
     def webcam_frame(self, rgb, stream):
         """Annotated frame, ``{emotion: probability}`` of the largest face (smoothed), status
@@ -143,7 +170,8 @@ def build_demo(model=None, detector="auto"):
     """The Gradio page (a ``gradio.Blocks``), ready to ``launch()``."""
     gr = _gradio()
     app = DemoApp(model, detector)
-    with gr.Blocks(title="fercnn: facial expressions, live") as page:
+    os.environ["GRADIO_TEMP_DIR"] = str(app.uploads_dir)  # uploads in the demo's own folder
+    with gr.Blocks(title="fercnn: facial expressions, live", analytics_enabled=False) as page:
         gr.Markdown(
             "# fercnn: facial expressions, live\n"
             "FERNet (FER2013's seven expressions) on faces found by BlazeFace. "
