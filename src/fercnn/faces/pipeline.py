@@ -10,13 +10,14 @@ import cv2
 import numpy as np
 
 from ..labels import EMOTIONS, IMAGE_SIZE
+from .boxes import Box
 from .detection import crop_face, face_detector, whole_image_face
 from .tiling import detect_faces_in_any_shape
 
 
 @dataclass
 class FaceResult:
-    box: object  # faces.Box, in the image's pixels
+    box: Box  # in the image's pixels
     probabilities: np.ndarray
 
     @property

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import SettingError
+from .boxes import Box
 
 
 @dataclass
 class TrackedFace:
     track: int
-    box: object  # faces.Box
+    box: Box
     probabilities: np.ndarray  # this frame's, as classified
     smoothed: np.ndarray  # the track's moving average up to this frame
 
@@ -27,7 +28,7 @@ class TrackedFace:
 @dataclass
 class _Track:
     number: int
-    box: object
+    box: Box
     smoothed: np.ndarray
     seen: float
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 from ..errors import FercnnError, SettingError
 from .containers import audio_only
@@ -33,7 +34,7 @@ class VideoReadError(FercnnError, ValueError):
 class Frame:
     number: int  # the frame's index in the video (or since the camera started)
     time: float  # seconds since the start
-    rgb: object  # (H, W, 3) uint8
+    rgb: np.ndarray  # (H, W, 3) uint8
 
 
 def is_video(path):
