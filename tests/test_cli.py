@@ -91,3 +91,35 @@ def test_a_name_used_before_is_refused_by_commands_that_cannot_continue(fer_csv,
     assert main(["inspect", "--data", str(fer_csv), "--name", "mine"]) == 2
     assert "runs/inspect/mine holds an earlier run" in capsys.readouterr().err
     assert sorted(path.name for path in Path("runs/inspect").iterdir()) == ["mine"]
+
+
+def test_predict_on_ray_hands_the_paths_and_settings_to_the_ray_path(tmp_path, monkeypatch, capsys):
+    """``predict --ray [ADDRESS]`` runs :func:`predict_with_ray` with predict's own settings
+    (a local Ray without an address); the Ray run itself is tested in test_ray_predict.py."""
+    import importlib.util
+
+    calls = []
+
+    def fake_predict_with_ray(paths, model, output_dir, address, **settings):
+        calls.append((paths, address, settings))
+        return Path(output_dir) / "predictions.csv"
+
+    monkeypatch.setattr("fercnn.app.ray_predict.predict_with_ray", fake_predict_with_ray, raising=False)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object() if name == "ray" else None)
+    assert main(["predict", "photos/", "--ray", "--min-face", "40", "--output-dir", "out"]) in (0, None)
+    assert main(["predict", "photos/", "--ray", "ray://head:10001", "--output-dir", "out2"]) in (0, None)
+    (paths, local, settings), (_, remote, _) = calls
+    assert [str(path) for path in paths] == ["photos"] and local is None and remote == "ray://head:10001"
+    assert settings["min_face"] == 40 and settings["detector"] == "auto"
+    assert "Table of every face: out/predictions.csv" in capsys.readouterr().out
+
+
+def test_predict_on_ray_without_ray_says_how_to_install_it(monkeypatch, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "ray" else real(name, *a)
+    )
+    assert main(["predict", "photos/", "--ray"]) == 2
+    assert 'pip install -e ".[ray]"' in capsys.readouterr().err

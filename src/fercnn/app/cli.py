@@ -5,6 +5,7 @@ Each command is a thin wrapper over the package's functions, the same ones the n
 """
 
 import argparse
+import importlib.util
 import os
 import sys
 import warnings
@@ -14,7 +15,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out of the output
 
 from .. import __version__  # noqa: E402
-from ..errors import FercnnError, OutputFolderError  # noqa: E402
+from ..errors import FercnnError, OutputFolderError, SettingError  # noqa: E402
 from ..faces.detection import DETECTORS  # noqa: E402
 from ..labels import SPLIT_TO_USAGE, SPLITS  # noqa: E402
 from ..logs import import_tensorflow_quietly, log_to_stdout  # noqa: E402
@@ -164,6 +165,14 @@ def build_parser():
         predict, "predict", "annotated copies (and a video's frame table, timelines, summary) go here"
     )
     predict.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    predict.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help="classify the photos on Ray (pip install -e '.[ray]'): a local Ray on this computer, or the "
+        "cluster at ADDRESS; writes only predictions.csv",
+    )
     predict.add_argument(
         "--no-annotate", action="store_true", help="write no annotated copies of photos, only the table"
     )
@@ -522,6 +531,8 @@ def run_predict(args):
     from .prediction_table import TABLE_FILE, PredictionTable
 
     paths = args.paths or [sample_photo()]
+    if args.ray:
+        return _predict_on_ray(args, paths)
     classifier = load_classifier(model_path(args))
     folder = _predict_folder(args)
     table = PredictionTable(folder)
@@ -550,6 +561,25 @@ def run_predict(args):
     if not args.json:
         print(f"Table of every face: {display_path(folder / TABLE_FILE)}")
     return 1 if any(result.error for result in results if not result.skipped) else 0
+
+
+def _predict_on_ray(args, paths):
+    """``predict --ray``: the same per-face table, from a pool of Ray actors (see
+    :func:`fercnn.app.ray_predict.predict_with_ray`)."""
+    from .ray_predict import predict_with_ray
+
+    if importlib.util.find_spec("ray") is None:
+        raise SettingError('--ray needs Ray: pip install -e ".[ray]" (or pip install "ray[data]")')
+    table = predict_with_ray(
+        paths,
+        model_path(args),
+        _predict_folder(args),
+        None if args.ray == "local" else args.ray,
+        detector=args.detector,
+        min_face=args.min_face,
+        whole_image=args.whole_image,
+    )
+    print(f"Table of every face: {display_path(table)}")
 
 
 def _predict_folder(args):
