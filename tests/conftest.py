@@ -14,11 +14,11 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from fercnn.labels import EMOTIONS, IMAGE_SIZE, SPLIT_TO_USAGE  # noqa: E402
-from fercnn.models.fernet import ModelConfig, Stage  # noqa: E402
 from fercnn.training import checkpoints  # noqa: E402
 from fercnn.training import loop as train_module  # noqa: E402
 from fercnn.training.config import TrainConfig  # noqa: E402
 from fercnn.training.loop import train  # noqa: E402
+from fercnn.training.recipe import TINY_MODEL  # noqa: E402
 
 # The real FER2013 CSV, where the environment names one (CI does when it has the data): a few
 # tests check the loader and the shipped model's figures on it, and skip without it.
@@ -85,14 +85,8 @@ def learnable_csv(tmp_path_factory):
 LEARNED = 0.6
 
 # Two stages (one fused, one MBConv block) instead of four: the same code paths, a graph that
-# TensorFlow traces in a few seconds instead of many (tracing, not arithmetic, dominates here).
-TINY_MODEL = ModelConfig(
-    stem_channels=16,
-    head_channels=32,
-    dropout=0.0,
-    batchnorm_momentum=0.8,
-    stages=(Stage(1, 16, 1, 2, "fused"), Stage(2, 32, 1, 2, "mbconv")),
-)
+# TensorFlow traces in a few seconds instead of many (tracing, not arithmetic, dominates here);
+# the network of ``recipe --tiny``.
 
 
 def tiny_config(data, output_dir, **overrides):
