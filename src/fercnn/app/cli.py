@@ -527,6 +527,7 @@ def run_predict(args):
     screen, so an interrupted batch keeps what it did, and a rerun into the same folder goes on
     from there. Exit status 1 when a file could not be read (after all the others were processed)."""
     from ..runtime.classifier import load_classifier
+    from .interrupts import deferred_interrupts
     from .predict import format_json, sample_photo
     from .prediction_table import TABLE_FILE, PredictionTable
 
@@ -542,7 +543,8 @@ def run_predict(args):
             f"{len(done)} file(s) already in {display_path(table.path)}: going on after them", file=sys.stderr
         )
     try:
-        results = _stream_predictions(args, paths, classifier, folder, table, done)
+        with deferred_interrupts():
+            results = _stream_predictions(args, paths, classifier, folder, table, done)
     except KeyboardInterrupt:
         print(
             f"\ninterrupted: {display_path(table.path)} holds every file finished; to go on, run the same "
@@ -593,6 +595,7 @@ def _predict_folder(args):
 def _stream_predictions(args, paths, classifier, folder, table, done):
     """Every result, appended to the table and printed (unless ``--json``) as it comes."""
     from ..media.inputs import collect_inputs
+    from .interrupts import stop_if_interrupted
     from .predict import iter_predictions, name_width, result_lines, table_header, table_kind
     from .progress import Progress
 
@@ -623,6 +626,7 @@ def _stream_predictions(args, paths, classifier, folder, table, done):
         for result in predictions:
             table.append(result)
             results.append(result)
+            stop_if_interrupted()  # after the file's rows are safe in the table
             if not args.json:
                 progress.clear()
                 if table_kind(result) != kind:

@@ -24,6 +24,7 @@ from ..faces.pipeline import FaceResult
 from ..faces.tracking import FaceTracker
 from ..labels import EMOTIONS
 from ..media.video_frames import VideoFile, VideoReadError, video_writer
+from .interrupts import stop_if_interrupted
 from .progress import Progress
 
 DEFAULT_FPS = 5.0  # frames classified per second of video, unless every frame is asked for
@@ -124,6 +125,7 @@ def _classify_video(video, pipeline, tracker, outputs):
                 writer = writer or video_writer(outputs["video"], video.sampled_rate, frame.rgb.shape)
                 writer.write(cv2.cvtColor(annotate_frame(frame, tracked), cv2.COLOR_RGB2BGR))
             progress.advance()
+            stop_if_interrupted()
     except KeyboardInterrupt:
         interrupted = True
     finally:
