@@ -41,6 +41,19 @@ def csv_rows(images, labels, usage):
     return [f"{label},{' '.join(map(str, image.ravel()))},{usage}" for image, label in pairs]
 
 
+def write_wav(path):
+    """One second of silence as a WAV file at ``path`` (named .mp4, it is a sound file posing as
+    a video)."""
+    import wave
+
+    with wave.open(str(path), "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(2)
+        sound.setframerate(8000)
+        sound.writeframes(bytes(16000))
+    return path
+
+
 def write_csv(path, rows, header="emotion,pixels,Usage"):
     text = "\n".join([header, *rows]) + "\n"
     if str(path).endswith(".gz"):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import make_faces, synthetic_rows, write_csv
+from conftest import make_faces, synthetic_rows, write_csv, write_wav
 from PIL import Image
 
 from fercnn.labels import EMOTIONS
@@ -379,7 +379,7 @@ def inputs(tmp_path_factory, trained_run, tiny_config_file):
     (made.setdefault("empty_mp4", tmp / "empty.mp4")).write_bytes(b"")
     made["faceless_mp4"] = _faceless_video(tmp / "faceless.mp4")
     made["placeholder_rate_mp4"] = _faceless_video(tmp / "rate1000.mp4", rate=1000)
-    made["wav_mp4"] = _wav(tmp / "memo.mp4")
+    made["wav_mp4"] = write_wav(tmp / "memo.mp4")
     made["cut_mkv"] = _cut_video(tmp / "cut.mkv")
     (made.setdefault("odd_labels", tmp / "odd_labels") / "joyful").mkdir(parents=True)
     os.mkfifo(made.setdefault("fifo", tmp / "stream.jpg"))
@@ -406,17 +406,6 @@ def _faceless_video(path, rate=10):
     for shade in range(0, 250, 25):
         writer.write(np.full((120, 160, 3), shade, np.uint8))
     writer.release()
-    return path
-
-
-def _wav(path):
-    import wave
-
-    with wave.open(str(path), "wb") as sound:
-        sound.setnchannels(1)
-        sound.setsampwidth(2)
-        sound.setframerate(8000)
-        sound.writeframes(bytes(16000))
     return path
 
 

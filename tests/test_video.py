@@ -7,6 +7,7 @@ import json
 import cv2
 import numpy as np
 import pytest
+from conftest import write_wav
 
 from fercnn.app.camera import Recorder, Window, show_stream
 from fercnn.app.cli import main
@@ -335,22 +336,11 @@ def _audio_only_mp4(path):
     return path
 
 
-def _wav(path):
-    import wave
-
-    with wave.open(str(path), "wb") as sound:
-        sound.setnchannels(1)
-        sound.setsampwidth(2)
-        sound.setframerate(8000)
-        sound.writeframes(bytes(16000))
-    return path
-
-
 @pytest.mark.parametrize(
     "make",
     [
         lambda folder: _audio_only_mp4(folder / "voice.mp4"),
-        lambda folder: _wav(folder / "memo.mp4"),
+        lambda folder: write_wav(folder / "memo.mp4"),
         lambda folder: _noise_video(folder / "never.avi", "MJPG", 0),
     ],
     ids=["sound-only mp4", "wav named mp4", "zero-frame avi"],
