@@ -56,11 +56,11 @@ VARIANTS = {
 }
 
 
-def run_variant(name, changes, base, data):
-    """Train (or resume) one variant; return its table row."""
-    config = replace(base, output_dir=str(Path(base.output_dir) / _slug(name)), **changes)
+def run_variant(name, changes, base, data, output_dir):
+    """Train (or resume) one variant in its own folder under ``output_dir``; return its table row."""
+    config = replace(base, **changes)
     start = time.perf_counter()
-    result = train(config, data=data, verbose=2)
+    result = train(config, data, Path(output_dir) / _slug(name), verbose=2)
     minutes = (time.perf_counter() - start) / 60
     best = keras.models.load_model(result.best_model_path)
     summary = evaluate_split(best, "validation", data["validation"]).summary()
@@ -96,11 +96,11 @@ def main():
     parser.add_argument("--output-dir", default="runs/ablation")
     parser.add_argument("--only", nargs="*", choices=list(VARIANTS), help="run these variants only")
     args = parser.parse_args()
-    base = replace(BASELINE, data=args.data, output_dir=args.output_dir, epochs=args.epochs)
+    base = replace(BASELINE, epochs=args.epochs)
     data = load_fer2013(args.data)
     rows = []
     for name in args.only or VARIANTS:
-        rows.append(run_variant(name, VARIANTS[name], base, data))
+        rows.append(run_variant(name, VARIANTS[name], base, data, args.output_dir))
         baseline = rows[0]["accuracy"] if rows[0]["variant"] == "baseline" else None
         print_table(rows, baseline)
 

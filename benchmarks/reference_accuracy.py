@@ -36,23 +36,23 @@ FIRST_CYCLE = TrainConfig(epochs=40, patience=40)  # the package defaults, run t
 ARCHITECTURE_NOTE = "architecture.txt"
 
 
-def reference_config(data, output_dir, epochs=None):
-    """FERNet's first-cycle settings, unchanged but for where they read and write (and, for a
-    quick check, the epochs, all of which then run)."""
-    config = replace(FIRST_CYCLE, data=str(data), output_dir=str(output_dir))
-    return replace(config, epochs=epochs, patience=epochs) if epochs else config
+def reference_config(epochs=None):
+    """FERNet's first-cycle settings, unchanged (but, for a quick check, the epochs, all of which
+    then run)."""
+    return replace(FIRST_CYCLE, epochs=epochs, patience=epochs) if epochs else FIRST_CYCLE
 
 
-def train_reference(config, data):
-    """Train (or resume) the reference and score its best epoch, as ``fercnn train`` would."""
-    output_dir = Path(config.output_dir)
+def train_reference(config, data, output_dir):
+    """Train (or resume) the reference in ``output_dir`` and score its best epoch, as ``fercnn
+    train`` would."""
+    output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     # config.json describes FERNet's layout, which this run does not use: say what it trained
     (output_dir / ARCHITECTURE_NOTE).write_text(
         "benchmarks/reference_model.py: build_reference_model (the original project's architecture); "
         "the model section of config.json is not used\n"
     )
-    result = train(config, data, verbose=2, build_network=build_reference_model)
+    result = train(config, data, output_dir, verbose=2, build_network=build_reference_model)
     write_training_curves(output_dir)
     write_evaluation(result.best_model_path, data, output_dir)
     return result
@@ -84,8 +84,7 @@ def main():
     args = parser.parse_args()
     if args.epochs is not None and args.epochs < 1:
         parser.error(f"--epochs must be at least 1, got {args.epochs}")
-    config = reference_config(args.data, args.output_dir, args.epochs)
-    train_reference(config, load_fer2013(config.data))
+    train_reference(reference_config(args.epochs), load_fer2013(args.data), args.output_dir)
     print("| model | parameters | epochs | best epoch | PublicTest accuracy | macro-F1 | flip TTA |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     runs = {"original project's architecture": args.output_dir}

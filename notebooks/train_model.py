@@ -117,7 +117,7 @@ duplicate_table(data)
 
 # %% [markdown]
 # ## Train
-# The recipe lives in `TrainConfig` (printed below and saved as `config.json` beside the weights). The best epoch by PublicTest accuracy is kept as `fernet_fer2013.keras`.
+# The recipe lives in `TrainConfig` (printed below and saved as `config.json` beside the weights); the data and the run folder are passed to `train` beside it. The best epoch by PublicTest accuracy is kept as `fernet_fer2013.keras`.
 
 # %%
 from fercnn.data.augment import AugmentConfig
@@ -125,8 +125,6 @@ from fercnn.training.config import TrainConfig
 from fercnn.training.loop import train
 
 config = TrainConfig(
-    data=str(project_path(DATA_PATH)),
-    output_dir=str(output_dir),
     epochs=EPOCHS,
     batch_size=BATCH_SIZE,
     learning_rate=LEARNING_RATE,
@@ -141,7 +139,7 @@ config = TrainConfig(
     teacher_views=TEACHER_VIEWS,
 )
 print(config)
-result = train(config, data)
+result = train(config, data, output_dir)
 print(f"best PublicTest accuracy {result.state.best_val_accuracy:.4f} at epoch {result.state.best_epoch}")
 
 # %%

@@ -102,11 +102,9 @@ LEARNED = 0.6
 # the network of ``recipe --tiny``.
 
 
-def tiny_config(data, output_dir, **overrides):
+def tiny_config(**overrides):
     """A recipe that trains a small model in seconds on the synthetic faces."""
     settings = dict(
-        data=str(data),
-        output_dir=str(output_dir),
         epochs=6,
         batch_size=16,
         learning_rate=5e-3,
@@ -130,8 +128,9 @@ class Crash(Exception):
     """Stands for a run killed mid-training: Ctrl-C, a lost Colab runtime, a power cut."""
 
 
-def train_until_crash(config, monkeypatch, after_epoch):
-    """Train ``config`` until it dies just after epoch ``after_epoch`` (0-based) was checkpointed."""
+def train_until_crash(config, data, folder, monkeypatch, after_epoch):
+    """Train ``config`` on ``data`` in ``folder`` until it dies just after epoch ``after_epoch``
+    (0-based) was checkpointed."""
     original = checkpoints.RunCheckpoint.on_epoch_end
 
     def checkpoint_then_crash(self, epoch, logs=None):
@@ -142,7 +141,7 @@ def train_until_crash(config, monkeypatch, after_epoch):
     with monkeypatch.context() as patch:
         patch.setattr(checkpoints.RunCheckpoint, "on_epoch_end", checkpoint_then_crash)
         with pytest.raises(Crash):
-            train(config, verbose=0)
+            train(config, data, folder, verbose=0)
 
 
 @pytest.fixture
@@ -164,5 +163,5 @@ def epoch_arrays(monkeypatch):
 @pytest.fixture(scope="session")
 def trained_run(learnable_csv, tmp_path_factory):
     """One short training shared by the tests that only read its results."""
-    config = tiny_config(learnable_csv, tmp_path_factory.mktemp("trained") / "run")
-    return config, train(config, verbose=0)
+    config = tiny_config()
+    return config, train(config, learnable_csv, tmp_path_factory.mktemp("trained") / "run", verbose=0)

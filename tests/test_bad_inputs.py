@@ -576,11 +576,11 @@ def test_ctrl_c_during_training_says_how_to_resume(inputs, tmp_path, monkeypatch
     assert f"resume with:\n  python -m fercnn train --data {inputs['csv']} --output-dir" in printed
 
 
-def test_resuming_a_run_reads_its_own_settings(inputs, trained_run, tmp_path, capsys):
+def test_resuming_a_run_reads_its_own_settings(learnable_csv, trained_run, tmp_path, capsys):
     """A run trained with its own settings resumes with only its folder named."""
     folder = tmp_path / "run"
     shutil.copytree(trained_run[1].output_dir, folder)
-    status, printed = run(["train", "--data", str(trained_run[0].data), "--output-dir", str(folder)], capsys)
+    status, printed = run(["train", "--data", str(learnable_csv), "--output-dir", str(folder)], capsys)
     assert status == 0 and f"holds a finished run ({trained_run[0].epochs} epochs)" in printed
 
 
@@ -674,8 +674,8 @@ def test_a_diverging_run_stops_with_a_message_and_saves_no_nan_model(learnable_c
     from fercnn.training.loop import TrainingDivergedError, train
 
     with pytest.raises(ValueError, match="learning_rate must be > 0"):
-        tiny_config(learnable_csv, tmp_path / "nan", learning_rate=float("nan"))
-    config = tiny_config(learnable_csv, tmp_path / "run", learning_rate=1e30, epochs=2)
+        tiny_config(learning_rate=float("nan"))
+    config = tiny_config(learning_rate=1e30, epochs=2)
     with pytest.raises(TrainingDivergedError, match="lower --learning-rate"):
-        train(config, verbose=0)
+        train(config, learnable_csv, tmp_path / "run", verbose=0)
     assert not (tmp_path / "run" / "fernet_fer2013.keras").exists()

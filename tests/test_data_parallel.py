@@ -48,7 +48,7 @@ import keras
 csv, full, moved, mode = sys.argv[1:5]
 result = {{"devices": keras.distribution.list_devices()}}
 if full != "-":
-    history = train(tiny_config(csv, full, epochs=2, data_parallel=True), verbose=0).history
+    history = train(tiny_config(epochs=2, data_parallel=True), csv, full, verbose=0).history
     result |= {{key: history[key].tolist() for key in ("loss", "val_loss", "val_accuracy")}}
 if mode == "stop":
     original = checkpoints.RunCheckpoint.on_epoch_end
@@ -57,7 +57,7 @@ if mode == "stop":
         raise KeyboardInterrupt
     checkpoints.RunCheckpoint.on_epoch_end = checkpoint_then_stop
 try:
-    history = train(tiny_config(csv, moved, epochs=2, data_parallel=True), verbose=0).history
+    history = train(tiny_config(epochs=2, data_parallel=True), csv, moved, verbose=0).history
 except KeyboardInterrupt:
     import pandas
     history = pandas.read_csv(moved + "/history.csv")
@@ -113,7 +113,7 @@ def test_data_parallel_is_refused_on_a_backend_keras_does_not_distribute(tmp_pat
 
 
 def test_a_data_parallel_flag_is_saved_and_resumable_without_it(tmp_path):
-    config = tiny_config("fer.csv", tmp_path, data_parallel=True)
+    config = tiny_config(data_parallel=True)
     assert config.to_dict()["data_parallel"] is True
     from fercnn.app.cli import build_parser, config_from_args
 

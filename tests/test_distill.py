@@ -77,8 +77,8 @@ def test_targets_blend_the_labels_and_the_teachers():
 def test_a_distilled_run_learns_caches_its_teachers_and_resumes(
     teacher, learnable_csv, train_split, tmp_path, monkeypatch
 ):
-    config = tiny_config(learnable_csv, tmp_path / "run", teachers=(teacher,), teacher_temperature=2.0)
-    train_until_crash(config, monkeypatch, after_epoch=1)
+    config = tiny_config(teachers=(teacher,), teacher_temperature=2.0)
+    train_until_crash(config, learnable_csv, tmp_path / "run", monkeypatch, after_epoch=1)
     with np.load(tmp_path / "run" / distill.TEACHER_CACHE) as cached:
         cached = cached["probabilities"]
     np.testing.assert_allclose(cached, distill.teacher_probabilities([teacher], train_split, 2.0), atol=1e-6)
@@ -87,7 +87,7 @@ def test_a_distilled_run_learns_caches_its_teachers_and_resumes(
         raise AssertionError("a resumed run must reuse the cached teacher probabilities")
 
     monkeypatch.setattr(distill, "teacher_probabilities", no_second_pass)
-    result = train(config, verbose=0)
+    result = train(config, learnable_csv, tmp_path / "run", verbose=0)
     assert result.state.epochs_done == config.epochs
     assert result.state.best_val_accuracy >= LEARNED
     assert TrainConfig.load(tmp_path / "run" / "config.json") == config
@@ -104,8 +104,8 @@ def test_the_cache_is_recomputed_for_other_teachers_or_temperature(teacher, trai
 
 
 def test_every_epoch_blends_the_same_soft_labels(teacher, learnable_csv, train_split, tmp_path, epoch_arrays):
-    config = tiny_config(learnable_csv, tmp_path / "run", epochs=3, mixup_alpha=0.2, teachers=(teacher,))
-    train(config, verbose=0)
+    config = tiny_config(epochs=3, mixup_alpha=0.2, teachers=(teacher,))
+    train(config, learnable_csv, tmp_path / "run", verbose=0)
     expected = distill.distillation_targets(
         np.eye(7)[train_split.labels],
         distill.teacher_probabilities([teacher], train_split),
@@ -121,10 +121,8 @@ def test_mixed_view_teachers_label_each_epochs_blends(
 ):
     labelled = recorded(monkeypatch, distill.Teachers, "probabilities", lambda args, probs: (args[1], probs))
     fitted = recorded(monkeypatch, train_module, "distillation_targets", lambda args, _: args)
-    config = tiny_config(
-        learnable_csv, tmp_path / "run", epochs=2, mixup_alpha=0.2, cutmix_alpha=1.0, teachers=(teacher,)
-    )
-    train(replace(config, teacher_views="mixed"), verbose=0)
+    config = tiny_config(epochs=2, mixup_alpha=0.2, cutmix_alpha=1.0, teachers=(teacher,))
+    train(replace(config, teacher_views="mixed"), learnable_csv, tmp_path / "run", verbose=0)
 
     assert not (tmp_path / "run" / distill.TEACHER_CACHE).exists()
     assert len(epoch_arrays) == len(labelled) == len(fitted) == 2
@@ -142,8 +140,8 @@ def test_augmented_view_teachers_label_the_very_faces_the_student_fits(
     labelled = recorded(monkeypatch, distill.Teachers, "probabilities", lambda args, _: args[1])
     augmented = recorded(monkeypatch, train_module, "augment_arrays", lambda _, faces: faces)
     fitted = recorded(monkeypatch, keras.Model, "fit", lambda args, _: args[:2])  # (trainer, x)
-    config = tiny_config(learnable_csv, tmp_path / "run", epochs=2, mixup_alpha=0.2, teachers=(teacher,))
-    train(replace(config, teacher_views="augmented"), verbose=0)
+    config = tiny_config(epochs=2, mixup_alpha=0.2, teachers=(teacher,))
+    train(replace(config, teacher_views="augmented"), learnable_csv, tmp_path / "run", verbose=0)
 
     assert len(epoch_arrays) == len(augmented) == len(labelled) == len(fitted) == 2
     for epoch, faces, seen, (trainer, x) in zip(epoch_arrays, augmented, labelled, fitted, strict=True):
@@ -154,9 +152,9 @@ def test_augmented_view_teachers_label_the_very_faces_the_student_fits(
 
 
 def test_a_missing_teacher_is_named(learnable_csv, tmp_path):
-    config = tiny_config(learnable_csv, tmp_path / "run", teachers=(str(tmp_path / "gone.keras"),))
+    config = tiny_config(teachers=(str(tmp_path / "gone.keras"),))
     with pytest.raises(FileNotFoundError, match="teacher model .*gone.keras does not exist"):
-        train(config, verbose=0)
+        train(config, learnable_csv, tmp_path / "run", verbose=0)
 
 
 @pytest.mark.parametrize(

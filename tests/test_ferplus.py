@@ -123,8 +123,8 @@ def test_targets_blend_votes_with_the_label_and_keep_the_label_where_votes_are_m
 def test_training_on_votes_fits_and_validates_on_the_blended_targets(csv_with_votes, tmp_path, epoch_arrays):
     csv, _ = csv_with_votes
     data = load_fer2013(csv)
-    config = tiny_config(csv, tmp_path / "run", epochs=1, ferplus_weight=1.0)
-    train(config, data, verbose=0)
+    config = tiny_config(epochs=1, ferplus_weight=1.0)
+    train(config, data, tmp_path / "run", verbose=0)
     expected = ferplus_targets(data["train"].labels, data["train"].ferplus_votes, 1.0)
     assert np.allclose(epoch_arrays[0]["base_targets"], expected)
     assert '"ferplus_weight": 1.0' in (tmp_path / "run" / "config.json").read_text()
@@ -132,9 +132,9 @@ def test_training_on_votes_fits_and_validates_on_the_blended_targets(csv_with_vo
 
 def test_training_on_votes_without_them_says_where_to_put_them(csv_with_votes, tmp_path):
     csv, _ = csv_with_votes
-    config = tiny_config(csv, tmp_path / "run", epochs=1, ferplus_weight=0.5)
+    config = tiny_config(epochs=1, ferplus_weight=0.5)
     with pytest.raises(MissingSplitError, match="put fer2013_ferplus.csv.gz"):
-        train(config, load_fer2013(csv, ferplus=None), verbose=0)
+        train(config, load_fer2013(csv, ferplus=None), tmp_path / "run", verbose=0)
 
 
 def test_evaluation_reports_the_ferplus_majority_accuracy_and_what_it_left_out(csv_with_votes):

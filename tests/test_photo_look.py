@@ -42,9 +42,7 @@ def test_a_changed_face_keeps_its_layout():
 def test_the_probability_is_checked_and_training_applies_it(learnable_csv, tmp_path):
     with pytest.raises(ValueError, match=r"photo_look_probability must be in \[0, 1\], got 1.5"):
         AugmentConfig(photo_look_probability=1.5)
-    config = tiny_config(
-        learnable_csv, tmp_path / "run", epochs=1, augment=AugmentConfig(photo_look_probability=0.5)
-    )
-    result = train(config, verbose=0)
+    config = tiny_config(epochs=1, augment=AugmentConfig(photo_look_probability=0.5))
+    result = train(config, learnable_csv, tmp_path / "run", verbose=0)
     assert result.state.epochs_done == 1
     assert '"photo_look_probability": 0.5' in (tmp_path / "run" / "config.json").read_text()

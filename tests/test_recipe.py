@@ -43,7 +43,7 @@ def test_each_printed_command_trains_the_config_the_recipe_trains(scale, tmp_pat
     for stage in LINEAGE:
         command = stage_command(stage, "fer.csv", tmp_path, extra=extra, **scale)
         parsed = config_from_args(build_parser().parse_args(command[3:]))
-        assert parsed == stage_config(stage, "fer.csv", tmp_path, extra=extra, **scale), stage.name
+        assert parsed == stage_config(stage, tmp_path, extra=extra, **scale), stage.name
 
 
 def test_the_model_cards_lineage_is_the_recipes():

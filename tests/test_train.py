@@ -39,6 +39,21 @@ def test_short_training_learns_a_separable_task_and_saves_everything(learnable_c
     assert accuracy == pytest.approx(result.state.best_val_accuracy, abs=1e-6)
 
 
+def test_the_recipe_is_saved_apart_from_where_the_run_is(learnable_csv, trained_run, tmp_path):
+    """config.json holds what the run is; the data it trained on is in train_state.json, and a
+    moved run folder resumes, since its recipe names no folder."""
+    config, result = trained_run
+    saved = json.loads((result.output_dir / checkpoints.CONFIG).read_text())
+    assert not {"data", "output_dir"} & set(saved)
+    assert json.loads((result.output_dir / checkpoints.STATE).read_text())["data"] == str(learnable_csv)
+    moved = tmp_path / "moved"
+    shutil.copytree(result.output_dir, moved)
+    assert train(config, learnable_csv, moved, verbose=0).state.epochs_done == config.epochs
+    older = saved | {"data": "data/fer2013.csv", "output_dir": "runs/train/old"}  # records of 0.2.0
+    (tmp_path / "older.json").write_text(json.dumps(older))
+    assert TrainConfig.load(tmp_path / "older.json") == config
+
+
 def validation_accuracy(model_path, csv):
     """The saved model's accuracy on the CSV's validation faces, recomputed from scratch."""
     model = keras.models.load_model(model_path)
@@ -48,11 +63,11 @@ def validation_accuracy(model_path, csv):
 
 
 def test_interrupted_run_resumes_epoch_count_and_schedule(learnable_csv, tmp_path, monkeypatch):
-    config = tiny_config(learnable_csv, tmp_path / "run", epochs=3)
-    train_until_crash(config, monkeypatch, after_epoch=0)
+    config = tiny_config(epochs=3)
+    train_until_crash(config, learnable_csv, tmp_path / "run", monkeypatch, after_epoch=0)
     assert json.loads((tmp_path / "run" / checkpoints.STATE).read_text())["epochs_done"] == 1
 
-    result = train(config, verbose=0)
+    result = train(config, learnable_csv, tmp_path / "run", verbose=0)
     assert result.state.epochs_done == 3
     assert result.history["epoch"].tolist() == [0, 1, 2]
     trainer = keras.models.load_model(tmp_path / "run" / checkpoints.checkpoint_name(3))
@@ -71,7 +86,7 @@ def test_a_kill_between_checkpoint_and_state_resumes_on_the_same_schedule(
     """Killed after epoch 2's checkpoint was written but before the state recorded it: the
     state still names epoch 1's checkpoint, which is still there, so the run redoes epoch 2 from
     it and ends after exactly 3 epochs of optimizer steps."""
-    config = tiny_config(learnable_csv, tmp_path / "run", epochs=3)
+    config = tiny_config(epochs=3)
     real_save = checkpoints.TrainState.save
 
     def save_then_die_at_epoch_2(self, path):
@@ -82,39 +97,40 @@ def test_a_kill_between_checkpoint_and_state_resumes_on_the_same_schedule(
     with monkeypatch.context() as patch:
         patch.setattr(checkpoints.TrainState, "save", save_then_die_at_epoch_2)
         with pytest.raises(Crash):
-            train(config, verbose=0)
+            train(config, learnable_csv, tmp_path / "run", verbose=0)
     state = json.loads((tmp_path / "run" / checkpoints.STATE).read_text())
     assert (state["epochs_done"], state["checkpoint"]) == (1, checkpoints.checkpoint_name(1))
     assert (tmp_path / "run" / checkpoints.checkpoint_name(1)).is_file()
 
-    result = train(config, verbose=0)
+    result = train(config, learnable_csv, tmp_path / "run", verbose=0)
     assert result.state.epochs_done == 3 and result.history["epoch"].tolist() == [0, 1, 2]
     trainer = keras.models.load_model(tmp_path / "run" / result.state.checkpoint)
     assert int(trainer.optimizer.iterations) == 3 * int(np.ceil(7 * 24 / config.batch_size))
 
 
 def test_an_epoch_logged_but_not_saved_is_logged_once_on_resuming(learnable_csv, tmp_path, monkeypatch):
-    config = tiny_config(learnable_csv, tmp_path / "run", epochs=3)
-    train_until_crash(config, monkeypatch, after_epoch=0)
+    config = tiny_config(epochs=3)
+    train_until_crash(config, learnable_csv, tmp_path / "run", monkeypatch, after_epoch=0)
     history = tmp_path / "run" / checkpoints.HISTORY
     # the process was killed after Keras logged epoch 1 and before its checkpoint was saved
     with open(history, "a") as log:
         log.write("1,0.5,1.0,0.5,1.0\n")
 
-    result = train(config, verbose=0)
+    result = train(config, learnable_csv, tmp_path / "run", verbose=0)
     assert result.history["epoch"].tolist() == [0, 1, 2]
     assert pd.read_csv(history)["epoch"].tolist() == [0, 1, 2]
 
 
-def test_finished_run_is_not_retrained(trained_run):
+def test_finished_run_is_not_retrained(learnable_csv, trained_run):
     config, result = trained_run
     checkpoint = result.output_dir / result.state.checkpoint
     modified = checkpoint.stat().st_mtime_ns
-    assert train(config, verbose=0).history.equals(pd.read_csv(result.output_dir / checkpoints.HISTORY))
+    again = train(config, learnable_csv, result.output_dir, verbose=0)
+    assert again.history.equals(pd.read_csv(result.output_dir / checkpoints.HISTORY))
     assert checkpoint.stat().st_mtime_ns == modified
 
 
-def test_early_stopped_run_is_not_continued(trained_run, tmp_path):
+def test_early_stopped_run_is_not_continued(learnable_csv, trained_run, tmp_path):
     config, result = trained_run
     stopped = tmp_path / "stopped"
     shutil.copytree(result.output_dir, stopped)
@@ -122,22 +138,22 @@ def test_early_stopped_run_is_not_continued(trained_run, tmp_path):
     state |= {"epochs_done": 3, "epochs_without_improvement": config.patience}
     (stopped / checkpoints.STATE).write_text(json.dumps(state))
     modified = (stopped / state["checkpoint"]).stat().st_mtime_ns
-    assert train(replace(config, output_dir=str(stopped)), verbose=0).state.epochs_done == 3
+    assert train(config, learnable_csv, stopped, verbose=0).state.epochs_done == 3
     assert (stopped / state["checkpoint"]).stat().st_mtime_ns == modified
 
 
-def test_existing_run_is_never_overwritten_or_mixed(trained_run):
-    config, _ = trained_run
+def test_existing_run_is_never_overwritten_or_mixed(learnable_csv, trained_run):
+    config, result = trained_run
     with pytest.raises(FileExistsError, match="already holds a training run"):
-        train(config, resume=False, verbose=0)
+        train(config, learnable_csv, result.output_dir, resume=False, verbose=0)
     with pytest.raises(ValueError, match=r"different settings \(epochs, learning_rate\)"):
-        train(replace(config, epochs=2, learning_rate=1e-3), verbose=0)
+        train(replace(config, epochs=2, learning_rate=1e-3), learnable_csv, result.output_dir, verbose=0)
 
 
 def test_training_needs_a_validation_split(tmp_path):
     path = write_csv(tmp_path / "train_only.csv", synthetic_rows((2,), ("train",)))
     with pytest.raises(KeyError, match="validation.*absent"):
-        train(tiny_config(path, tmp_path / "run"), verbose=0)
+        train(tiny_config(), path, tmp_path / "run", verbose=0)
 
 
 def test_class_weights_balance_rare_classes():
@@ -148,45 +164,34 @@ def test_class_weights_balance_rare_classes():
     assert class_weights(labels, "sqrt")[1] == pytest.approx(2 * class_weights(labels, "sqrt")[0])
 
 
-def test_warm_start_continues_from_a_saved_model(trained_run, tmp_path):
+def test_warm_start_continues_from_a_saved_model(learnable_csv, trained_run, tmp_path):
     config, result = trained_run
     # One epoch at a learning rate far too small to learn anything from scratch:
     # a high score can only come from the copied weights.
-    restart = replace(
-        config,
-        output_dir=str(tmp_path / "restart"),
-        epochs=1,
-        learning_rate=1e-7,
-        init_from=str(result.best_model_path),
-    )
-    warm = train(restart, verbose=0)
+    restart = replace(config, epochs=1, learning_rate=1e-7, init_from=str(result.best_model_path))
+    warm = train(restart, learnable_csv, tmp_path / "restart", verbose=0)
     assert warm.state.best_val_accuracy >= LEARNED
     assert TrainConfig.load(warm.output_dir / checkpoints.CONFIG).init_from == str(result.best_model_path)
-    cold = train(replace(restart, output_dir=str(tmp_path / "cold"), init_from=None), verbose=0)
+    cold = train(replace(restart, init_from=None), learnable_csv, tmp_path / "cold", verbose=0)
     assert cold.state.best_val_accuracy < 0.5
 
 
-def test_warm_start_refuses_a_missing_or_different_model(trained_run, tmp_path):
+def test_warm_start_refuses_a_missing_or_different_model(learnable_csv, trained_run, tmp_path):
     config, result = trained_run
-    missing = replace(config, output_dir=str(tmp_path / "a"), init_from=str(tmp_path / "nope.keras"))
+    missing = replace(config, init_from=str(tmp_path / "nope.keras"))
     with pytest.raises(FileNotFoundError, match="nope.keras does not exist"):
-        train(missing, verbose=0)
-    wider = replace(
-        config,
-        output_dir=str(tmp_path / "b"),
-        init_from=str(result.best_model_path),
-        model=replace(config.model, width=2.0),
-    )
+        train(missing, learnable_csv, tmp_path / "a", verbose=0)
+    wider = replace(config, init_from=str(result.best_model_path), model=replace(config.model, width=2.0))
     with pytest.raises(ValueError, match="another architecture.*--config"):
-        train(wider, verbose=0)
+        train(wider, learnable_csv, tmp_path / "b", verbose=0)
 
 
 def test_mixing_and_averaging_run_saves_the_validated_average_and_resumes(
     learnable_csv, tmp_path, monkeypatch
 ):
-    config = tiny_config(learnable_csv, tmp_path / "run", mixup_alpha=0.2, cutmix_alpha=1.0, ema_momentum=0.9)
-    train_until_crash(config, monkeypatch, after_epoch=1)
-    result = train(config, verbose=0)
+    config = tiny_config(mixup_alpha=0.2, cutmix_alpha=1.0, ema_momentum=0.9)
+    train_until_crash(config, learnable_csv, tmp_path / "run", monkeypatch, after_epoch=1)
+    result = train(config, learnable_csv, tmp_path / "run", verbose=0)
 
     assert result.state.epochs_done == config.epochs
     assert result.history["epoch"].tolist() == list(range(config.epochs))
@@ -209,8 +214,8 @@ def test_mixing_and_averaging_run_saves_the_validated_average_and_resumes(
 def test_every_epoch_mixes_the_labels_afresh_not_the_last_epochs_blends(
     learnable_csv, tmp_path, epoch_arrays
 ):
-    config = tiny_config(learnable_csv, tmp_path / "run", epochs=3, mixup_alpha=0.2, cutmix_alpha=1.0)
-    train(config, verbose=0)
+    config = tiny_config(epochs=3, mixup_alpha=0.2, cutmix_alpha=1.0)
+    train(config, learnable_csv, tmp_path / "run", verbose=0)
     assert len(epoch_arrays) == 3
     assert all(epoch["base_targets"] is None for epoch in epoch_arrays)
     # a blend of two one-hot labels names at most two classes; blends of blends would name more
@@ -228,7 +233,7 @@ def test_only_jax_compiles_the_train_step_with_xla():
 def test_a_run_begun_on_jax_resumes_on_tensorflow(tmp_path, monkeypatch):
     """A checkpoint saved by a JAX run asks for XLA; TensorFlow must train it without, since it
     cannot compile the affine warp (the error seen when a GPU run was resumed on a CPU)."""
-    config = tiny_config("unused.csv", tmp_path)
+    config = tiny_config()
     monkeypatch.setattr(train_module, "compiles_train_step", lambda backend=None: True)
     build_trainer(config, steps_per_epoch=2).save(tmp_path / "begun_on_jax.keras")
     monkeypatch.undo()
@@ -300,7 +305,7 @@ def test_training_on_one_class_warns_that_its_accuracy_means_nothing(tmp_path):
     with pytest.warns(
         UserWarning, match=r"all of one class \(happy\).*accuracy of 1.000 on such faces means nothing"
     ):
-        result = train(tiny_config(csv_path, tmp_path / "run", epochs=1), verbose=0)
+        result = train(tiny_config(epochs=1), csv_path, tmp_path / "run", verbose=0)
     assert result.state.best_val_accuracy == 1.0  # what the warning is about
 
 

@@ -74,6 +74,7 @@ class TrainState:
     best_epoch: int = 0
     epochs_without_improvement: int = 0
     checkpoint: str = LAST_CHECKPOINT
+    data: str = ""  # the data it last trained on: where the run is, not part of its recipe
 
     def save(self, path):
         atomic_write_text(path, json.dumps(asdict(self), indent=2) + "\n")

@@ -1,7 +1,9 @@
 """Every setting of a training run in one JSON-serialisable record, saved beside the weights.
 
-Reading ``config.json`` back gives the exact run: data path, recipe, augmentation and
-architecture, so a result can always be traced to the settings that produced it.
+Reading ``config.json`` back gives what the run was: recipe, augmentation and architecture, so a
+result can always be traced to the settings that produced it. Where a run is (its data and its
+folder) is not part of it: :func:`fercnn.training.loop.train` takes them apart, and the run's
+``train_state.json`` records the data it last trained on.
 """
 
 import json
@@ -14,18 +16,16 @@ from ..models.fernet_config import ModelConfig, Stage
 from ..settings import OneOf, Range, setting, validate
 
 CLASS_WEIGHTINGS = ("none", "balanced", "sqrt")
+# where a run was, which records written before where and what were kept apart also hold
+WHERE_KEYS = ("data", "output_dir")
 TEACHER_VIEWS = ("clean", "mixed", "augmented")
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """What a run is (its recipe, augmentation and architecture) and where it is (``data``,
-    ``output_dir``); every field is a ``train`` flag of the same name (see :mod:`fercnn.settings`)."""
+    """What a run is: its recipe, augmentation and architecture; every field is a ``train`` flag
+    of the same name (see :mod:`fercnn.settings`)."""
 
-    # where the run is: set by --data, --output-dir and --name
-    data: str = setting("data", flag=False)
-    output_dir: str | None = setting(None, flag=False)  # None: a new dated folder under runs/train/
-    # what the run is
     epochs: int = setting(40, "training epochs", Range(1))
     batch_size: int = setting(64, "images per step (with --data-parallel, of all devices together)", Range(1))
     # keras.distribution.DataParallel over every device (see fercnn.training.distribute)
@@ -85,7 +85,7 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, values):
-        values = dict(values)
+        values = {name: value for name, value in values.items() if name not in WHERE_KEYS}
         values["teachers"] = tuple(values.get("teachers", ()))
         values["augment"] = AugmentConfig(**values.get("augment", {}))
         model = dict(values.get("model", {}))

@@ -12,7 +12,7 @@ from a saved model's weights instead of random ones.
 
 import logging
 from dataclasses import dataclass, replace
-from functools import partial, wraps
+from functools import partial
 from pathlib import Path
 
 import keras
@@ -21,7 +21,7 @@ import pandas as pd
 from sklearn.utils.class_weight import compute_class_weight
 
 from ..data.augment import NO_AUGMENTATION, augment_arrays, build_augmenter
-from ..data.dataset import warn_of_missing_classes
+from ..data.dataset import FER2013, warn_of_missing_classes
 from ..data.ferplus import ferplus_targets
 from ..data.loading import load_fer2013
 from ..data.mixing import training_arrays
@@ -69,42 +69,43 @@ class TrainResult:
         return self.output_dir / BEST_MODEL
 
 
-def one_run_per_folder(train_function):
-    """``train_function(config, ...)`` holding ``config.output_dir`` (:func:`fercnn.runs.run_folder_lock`),
-    so that two runs into one folder never interleave; a new dated folder is its run's alone."""
+def train(
+    config: TrainConfig,
+    data: FER2013 | str | Path,
+    output_dir: str | Path | None = None,
+    *,
+    resume: bool = True,
+    verbose="auto",
+    build_network=None,
+) -> TrainResult:
+    """Train (or resume) the run ``config`` describes on ``data``, in ``output_dir``; returns
+    where it ended.
 
-    @wraps(train_function)
-    def holding_the_folder(config, *args, **kwargs):
-        if config.output_dir is None:
-            return train_function(config, *args, **kwargs)
-        with run_folder_lock(config.output_dir):
-            return train_function(config, *args, **kwargs)
-
-    return holding_the_folder
-
-
-@one_run_per_folder
-def train(config, data=None, *, resume=True, verbose="auto", build_network=None):
-    """Train (or resume) the run described by ``config``; returns where it ended.
-
-    ``data`` is an already loaded :class:`FER2013`; by default ``config.data`` is loaded.
-    ``config.output_dir`` None trains into a new folder under ``runs/train/``; an existing run
-    folder is resumed, or with ``resume=False`` refused, never silently overwritten.
+    ``config`` is what the run is (its recipe); ``data`` and ``output_dir`` are where it is, kept
+    apart so that a run folder or the data can move without changing the recipe. ``data`` is a
+    loaded :class:`FER2013` or anything :func:`fercnn.data.loading.load_fer2013` reads.
+    ``output_dir`` None trains into a new folder under ``runs/train/``; an existing run folder is
+    resumed, or with ``resume=False`` refused, never silently overwritten. The folder is held for
+    the run (:func:`fercnn.runs.run_folder_lock`), so two runs into it never interleave.
     ``build_network(name=...)`` trains another network than FERNet with the same recipe, so that
     architectures can be compared on equal terms (the benchmarks train the original project's
     this way); it takes raw pixels and ignores ``config.model``.
     """
-    data = data if data is not None else load_fer2013(config.data)
+    data = data if isinstance(data, FER2013) else load_fer2013(data)
     _require_training_splits(data)
     warn_of_missing_classes(data["train"], "training", data.source)
-    config = with_run_folder(config)
-    output_dir = Path(config.output_dir)
-    steps_per_epoch = int(np.ceil(len(data["train"]) / config.batch_size))
+    output_dir = prepare_run_folder(output_dir)
+    with run_folder_lock(output_dir):
+        return _train_in_folder(config, data, output_dir, resume, verbose, build_network)
 
+
+def _train_in_folder(config, data, output_dir, resume, verbose, build_network):
+    steps_per_epoch = int(np.ceil(len(data["train"]) / config.batch_size))
     state = _existing_state(output_dir, config, resume)
     if state.epochs_done >= config.epochs or state.epochs_without_improvement >= config.patience:
         LOGGER.info(f"{output_dir} holds a finished run ({state.epochs_done} epochs); nothing to train.")
         return _result(output_dir, state)
+    state.data = str(data.source)
     keras.utils.set_random_seed(config.seed + state.epochs_done)
     _record_devices(config, output_dir, state, None)
     with data_parallel_scope(config.data_parallel, config.batch_size) as devices:
@@ -185,15 +186,14 @@ def _require_training_splits(data):
         )
 
 
-def with_run_folder(config):
-    """``config`` with its output folder made: a new one under ``runs/train/`` where it names
-    none, so that no run ever writes into another's folder (or into the shipped ``models/``)."""
-    if config.output_dir is None:
+def prepare_run_folder(output_dir: str | Path | None) -> Path:
+    """The run folder, made: a new one under ``runs/train/`` where ``output_dir`` is None, so
+    that no run ever writes into another's folder (or into the shipped ``models/``)."""
+    if output_dir is None:
         folder = new_run_dir("train")
         LOGGER.info(f"Training into {folder}/ (to resume it later, pass that folder as the output folder)")
-        return replace(config, output_dir=str(folder))
-    writable_folder(config.output_dir, "the run folder")
-    return config
+        return folder
+    return writable_folder(output_dir, "the run folder")
 
 
 def label_targets(config, split):
@@ -397,8 +397,9 @@ def _existing_state(output_dir, config, resume):
             f"{output_dir} already holds a training run ({STATE}); resume it, or choose another output folder"
         )
     saved = TrainConfig.load(output_dir / CONFIG)
-    # where a run is, and on how many devices (the same optimisation: see fercnn.training.distribute)
-    movable = {"data": config.data, "output_dir": config.output_dir, "data_parallel": config.data_parallel}
+    # on how many devices a run trains is not what it is (the same optimisation: see
+    # fercnn.training.distribute)
+    movable = {"data_parallel": config.data_parallel}
     if replace(saved, **movable) != config:
         changed = [k for k, v in config.to_dict().items() if saved.to_dict()[k] != v and k not in movable]
         raise SettingError(

@@ -180,13 +180,13 @@ def stage_folder(folder, stage_name: str) -> Path:
 
 def stage_config(
     stage: RecipeStage,
-    data: str,
     folder,
     epochs_scale: float = 1.0,
     tiny: bool = False,
     extra: dict | None = None,
 ) -> TrainConfig:
-    """The :class:`TrainConfig` of ``stage`` in the recipe folder ``folder``; ``extra`` adds
+    """The :class:`TrainConfig` of ``stage`` in the recipe folder ``folder`` (which names its
+    starting model and teachers; the stage trains in :func:`stage_folder`); ``extra`` adds
     settings to every stage (``data_parallel``, ``batch_size``)."""
     config = base_config(tiny)
     settings = scaled_settings(stage, epochs_scale, tiny) | (extra or {})
@@ -199,8 +199,6 @@ def stage_config(
         raise ValueError(f"stage {stage.name}: unknown settings {', '.join(settings)}")
     return replace(
         config,
-        data=str(data),
-        output_dir=str(stage_folder(folder, stage.name)),
         init_from=str(stage_folder(folder, stage.init_from) / BEST_MODEL) if stage.init_from else None,
         teachers=tuple(str(stage_folder(folder, name) / BEST_MODEL) for name in stage.teachers),
         **top,
@@ -285,12 +283,12 @@ def run_recipe(
     _write_record(folder, data_path, epochs_scale, tiny, extra)
     data = data if data is not None else load_fer2013(data_path)
     for index, stage in enumerate(LINEAGE, 1):
-        config = stage_config(stage, data_path, folder, epochs_scale, tiny, extra)
-        if stage_finished(config.output_dir):
+        config = stage_config(stage, folder, epochs_scale, tiny, extra)
+        if stage_finished(stage_folder(folder, stage.name)):
             LOGGER.info(f"[{index}/{len(LINEAGE)}] {stage.name}: finished, skipped")
             continue
         LOGGER.info(f"[{index}/{len(LINEAGE)}] {stage.name} (stage {stage.number}): {stage.summary}")
-        train(config, data, verbose=verbose)
+        train(config, data, stage_folder(folder, stage.name), verbose=verbose)
     calibrated = stage_folder(folder, CALIBRATED) / BEST_MODEL
     if not (calibrated.is_file() and (calibrated.parent / CALIBRATION_FILE).is_file()):
         LOGGER.info(f"calibrating {LINEAGE[-1].name} on PublicTest")
