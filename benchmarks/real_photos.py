@@ -11,11 +11,14 @@ package paired on the same photos (exact McNemar test), and the mean over the se
 
     python benchmarks/real_photos.py [--sets data/real_photos] [--model NAME=PATH ...]
         [--flip-tta] [--prior NAME=PATH ...] [--ensemble NAME=PATH,PATH ...]
+        [--balanced NAME=PATH[,PATH...] ...]
         [--fer-venv runs/fer-venv] [--json OUT]
 
 ``--prior NAME=PATH`` adds a model with its class prior corrected from the FER+ Training vote
 shares to uniform (:class:`fercnn.runtime.adjustments.PriorCorrected`); it needs FER2013_CSV (or data/)
-with the FER+ votes beside it.
+with the FER+ votes beside it. ``--balanced NAME=PATH[,PATH...]`` adds a model (or the mean of
+several) divided by its own mean prediction on PublicTest
+(:func:`fercnn.runtime.adjustments.balancing_weights`); it needs FER2013_CSV (or data/).
 """
 
 import argparse
@@ -37,7 +40,13 @@ from fercnn.evaluation.photos import PhotoScores, labelled_photos, photo_metrics
 from fercnn.faces.pipeline import FacePipeline  # noqa: E402
 from fercnn.labels import EMOTIONS  # noqa: E402
 from fercnn.models.shipped import shipped_model  # noqa: E402
-from fercnn.runtime.adjustments import Averaged, FlipAveraged, PriorCorrected, prior_weights  # noqa: E402
+from fercnn.runtime.adjustments import (  # noqa: E402
+    Averaged,
+    FlipAveraged,
+    PriorCorrected,
+    balancing_weights,
+    prior_weights,
+)
 from fercnn.runtime.classifier import load_classifier  # noqa: E402
 
 FER_PACKAGE = "fer package"
@@ -47,7 +56,7 @@ def main():
     args = parse_args()
     sets = sorted(path for path in args.sets.iterdir() if path.is_dir() and not path.name.startswith("."))
     if not sets:
-        sys.exit(f"no photo sets in {args.sets}: arrange them with tools/arrange_real_photos.py")
+        sys.exit(f"no photo sets in {args.sets}: arrange them with tools/real_photo_sets.py")
     models = build_models(args)
     report = {}
     for folder in sets:
@@ -66,6 +75,12 @@ def parse_args():
     parser.add_argument(
         "--ensemble", action="append", default=[], help="NAME=PATH,PATH...: the mean of those models"
     )
+    parser.add_argument(
+        "--balanced",
+        action="append",
+        default=[],
+        help="NAME=PATH[,PATH...]: that model (or mean), divided by its mean PublicTest prediction",
+    )
     parser.add_argument("--flip-tta", action="store_true", help="average each face with its mirror image")
     parser.add_argument("--detector", default="auto", help="FERNet's face detector (default auto)")
     parser.add_argument(
@@ -77,7 +92,7 @@ def parse_args():
 
 def build_models(args):
     """``{name: FacePipeline}``: the shipped model by default, then each ``--model`` and ``--prior``."""
-    named = [entry.split("=", 1) for entry in args.model] or [["shipped", str(shipped_model())]]
+    named = [entry.split("=", 1) for entry in args.model] or [["photos", str(shipped_model())]]
     classifiers = {name: load_classifier(Path(path)) for name, path in named}
     if args.prior:
         weights = prior_weights(ferplus_training_shares())
@@ -85,8 +100,20 @@ def build_models(args):
             classifiers[name] = PriorCorrected(load_classifier(Path(path)), weights)
     for name, paths in (entry.split("=", 1) for entry in args.ensemble):
         classifiers[name] = Averaged(tuple(load_classifier(Path(path)) for path in paths.split(",")))
+    if args.balanced:
+        faces = publictest_faces()
+        for name, paths in (entry.split("=", 1) for entry in args.balanced):
+            model = Averaged(tuple(load_classifier(Path(path)) for path in paths.split(",")))
+            classifiers[name] = PriorCorrected(model, balancing_weights(model, faces))
     wrap = FlipAveraged if args.flip_tta else (lambda classifier: classifier)
     return {name: FacePipeline(wrap(classifier), args.detector) for name, classifier in classifiers.items()}
+
+
+def publictest_faces():
+    """FER2013's PublicTest faces, which fit ``--balanced``'s weights."""
+    from fercnn.data.loading import load_fer2013
+
+    return load_fer2013(os.environ.get("FER2013_CSV", "data"))["validation"].images
 
 
 def ferplus_training_shares():

@@ -49,7 +49,9 @@ def view_sets():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("model", nargs="?", type=Path, default=shipped_model(), help="a .keras model")
+    parser.add_argument(
+        "model", nargs="?", type=Path, default=shipped_model("fer2013"), help="a .keras model"
+    )
     add_data_argument(parser)
     args = parser.parse_args()
     validation = load_fer2013(args.data)["validation"]

@@ -102,7 +102,7 @@ data.class_table()
 from fercnn.evaluation.report import write_evaluation
 from fercnn.models.shipped import shipped_model
 
-model_path = project_path(MODEL_PATH) if MODEL_PATH else shipped_model()
+model_path = project_path(MODEL_PATH) if MODEL_PATH else shipped_model("fer2013")
 metrics = write_evaluation(model_path, data, output_dir, show=True, batch_size=BATCH_SIZE)
 
 # %%

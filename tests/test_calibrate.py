@@ -11,6 +11,8 @@ from fercnn.app.cli import main
 from fercnn.data.loading import load_fer2013
 from fercnn.evaluation import calibration as calibrate
 from fercnn.evaluation.metrics import expected_calibration_error, negative_log_likelihood
+from fercnn.labels import EMOTIONS
+from fercnn.runtime.adjustments import PriorCorrected
 from fercnn.runtime.classifier import as_classifier
 
 
@@ -55,6 +57,33 @@ def test_folding_divides_the_models_logits(trained_run, learnable_csv):
     after = as_classifier(model)(images)
     np.testing.assert_allclose(after, calibrate.rescale(before, 0.5), atol=1e-5)
     assert np.array_equal(after.argmax(axis=1), before.argmax(axis=1))
+
+
+def test_folding_class_weights_is_the_prior_correction(trained_run, learnable_csv):
+    """Weights folded into the bias give what PriorCorrected gives outside the model."""
+    model = keras.models.load_model(trained_run[1].best_model_path)
+    images = load_fer2013(learnable_csv)["validation"].images
+    weights = np.array([0.5, 3.0, 2.0, 0.25, 1.0, 1.0, 0.25])
+    expected = PriorCorrected(as_classifier(model), weights)(images)
+    calibrate.fold_class_weights(model, weights)
+    np.testing.assert_allclose(as_classifier(model)(images), expected, atol=1e-5)
+
+
+def test_cli_balance_records_weights_that_balance_the_mean_prediction(
+    trained_run, learnable_csv, tmp_path, capsys
+):
+    out = tmp_path / "balanced"
+    source = str(trained_run[1].best_model_path)
+    command = ["calibrate", "--balance", "--data", str(learnable_csv), "--output-dir", str(out)]
+    assert main([*command, "--model", source]) == 0
+    assert "class weights angry" in capsys.readouterr().out
+    record = json.loads((out / calibrate.CALIBRATION_FILE).read_text())
+    assert list(record["class_weights"]) == list(EMOTIONS)
+    validation = load_fer2013(learnable_csv)["validation"]
+    saved = as_classifier(keras.models.load_model(out / "fernet_fer2013.keras"))(validation.images)
+    # the mean prediction moves to uniform (renormalising each face keeps it from being exact)
+    before = as_classifier(keras.models.load_model(source))(validation.images).mean(axis=0)
+    assert np.abs(saved.mean(axis=0) - 1 / 7).max() < np.abs(before - 1 / 7).max()
 
 
 def test_a_model_without_the_fernet_head_is_refused():

@@ -118,3 +118,25 @@ def test_predict_on_ray_without_ray_says_how_to_install_it(monkeypatch, capsys):
     )
     assert main(["predict", "photos/", "--ray"]) == 2
     assert 'pip install -e ".[ray]"' in capsys.readouterr().err
+
+
+def test_each_command_defaults_to_the_shipped_model_for_its_purpose():
+    """The photo model for the commands that read photos, the FER2013 model for those that
+    score FER2013 or convert a model; both ship, and an unknown purpose is named."""
+    from fercnn.app.cli import model_path
+    from fercnn.models.shipped import SHIPPED, shipped_model
+
+    assert all(shipped_model(purpose).is_file() for purpose in SHIPPED)
+    parser = build_parser()
+    for command, purpose in [
+        (["predict"], "photos"),
+        (["camera"], "photos"),
+        (["demo"], "photos"),
+        (["evaluate", "--photos", "DIR"], "photos"),
+        (["evaluate"], "fer2013"),
+        (["calibrate"], "fer2013"),
+        (["export"], "fer2013"),
+    ]:
+        assert model_path(parser.parse_args(command)) == shipped_model(purpose), command
+    with pytest.raises(ValueError, match="choose one of photos, fer2013"):
+        shipped_model("faces")

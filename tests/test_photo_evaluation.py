@@ -15,7 +15,13 @@ from fercnn.evaluation.photos import labelled_photos, photo_metrics, score_photo
 from fercnn.faces.boxes import Box
 from fercnn.faces.pipeline import FaceResult
 from fercnn.labels import EMOTIONS
-from fercnn.runtime.adjustments import Averaged, FlipAveraged, PriorCorrected, prior_weights
+from fercnn.runtime.adjustments import (
+    Averaged,
+    FlipAveraged,
+    PriorCorrected,
+    balancing_weights,
+    prior_weights,
+)
 
 
 def one_hot(name):
@@ -116,6 +122,24 @@ def test_flip_averaging_and_a_class_prior_adjust_probabilities_as_documented():
     assert corrected.argmin() == EMOTIONS.index("neutral") and corrected.sum() == pytest.approx(1)
     with pytest.raises(ValueError, match="7 weights > 0"):
         PriorCorrected(left_bright_is_happy, [1, 2])
+
+
+def test_balancing_weights_make_a_models_mean_prediction_uniform():
+    """A model that leans to neutral on every face, whatever its input: divided by its own mean
+    prediction, it leans to no class, and its mean over the same faces is uniform."""
+    rng = np.random.default_rng(0)
+    faces = rng.integers(0, 256, (600, 48, 48, 1), dtype=np.uint8)
+    leaning = np.array([1, 1, 1, 1, 1, 1, 4], dtype="float64")
+
+    def leans_to_neutral(batch):
+        noise = rng.uniform(0.5, 1.5, (len(batch), 7))
+        scores = noise * leaning
+        return scores / scores.sum(axis=1, keepdims=True)
+
+    weights = balancing_weights(leans_to_neutral, faces, batch_size=64)
+    assert weights.argmin() == EMOTIONS.index("neutral") and weights.mean() == pytest.approx(1)
+    balanced = PriorCorrected(leans_to_neutral, weights)(faces).mean(axis=0)
+    np.testing.assert_allclose(balanced, 1 / 7, atol=0.02)
 
 
 def test_evaluate_photos_writes_its_table_metrics_and_figure(tmp_path, capsys):

@@ -5,11 +5,11 @@ The data flows through a handful of entry points, the same ones the CLI and note
     import fercnn
 
     data = fercnn.load_fer2013("data")                     # CSV or image folders -> FER2013 splits
-    config = fercnn.TrainConfig(epochs=40)                 # every setting of a run, saved as config.json
+    config = fercnn.TrainConfig(epochs=40)                 # what a run is: its recipe, saved as config.json
     result = fercnn.train(config, data)                    # a new folder under runs/train/, resumable
     fercnn.write_evaluation(result.best_model_path, data, result.output_dir)  # metrics and figures
 
-    classify = fercnn.load_classifier()                    # the shipped model (or a .keras/.tflite path)
+    classify = fercnn.load_classifier()                    # the photo model (or a .keras/.tflite path)
     results = fercnn.predict_files(["me.jpg", "clip.mp4"], classify)  # photos and videos
 
     pipeline = fercnn.FacePipeline(classify)               # one RGB image -> its faces and emotions

@@ -4,7 +4,7 @@
 wants many machines: :func:`predict_with_ray` makes the photos' paths a Ray dataset, and
 ``map_batches`` hands batches of them to a fixed pool of actors (``ray.data.ActorPoolStrategy``),
 each of which loads the classifier (the ``.tflite`` export where ``model`` names one, otherwise
-the ``.keras`` model; by default the shipped model) and the face detector **once**, then reads,
+the ``.keras`` model; by default the shipped photo model) and the face detector **once**, then reads,
 detects and classifies every photo of its batches with :class:`fercnn.faces.pipeline.FacePipeline`,
 the pipeline ``predict`` uses. The rows are ``predict``'s (:data:`fercnn.app.prediction_table.COLUMNS`,
 one per face, one for a photo without a face or one that could not be read).

@@ -8,6 +8,12 @@ without moving any prediction:
 dividing every logit of a face by the same T keeps their order. T is folded into the model's
 last dense layer (its kernel and bias divided by T), so the calibrated model is still one plain
 Keras model, and the exports, ``predict`` and the notebooks all see calibrated probabilities.
+
+``balance=True`` then also moves the model to balanced classes: weights that make its mean
+PublicTest prediction uniform (:func:`fercnn.runtime.adjustments.balancing_weights`) are added
+to the same layer's bias as their logarithms. FER2013's (and FER+'s) classes are far from
+balanced, posed photo sets are balanced, and a model acts on the prior it was trained with:
+without this, the rare classes (disgust, fear) are read as the common ones.
 """
 
 import json
@@ -18,9 +24,11 @@ import keras
 import numpy as np
 
 from ..errors import SettingError
+from ..labels import EMOTIONS
 from ..models.files import ModelFileError, load_keras_model
 from ..run_files import CALIBRATION_FILE
 from ..runs import display_path
+from ..runtime.adjustments import balancing_weights
 from ..runtime.classifier import as_classifier
 from .metrics import expected_calibration_error, negative_log_likelihood
 
@@ -57,6 +65,18 @@ def _best_of(temperatures, probabilities, labels):
 
 def fold_temperature(model, temperature):
     """Divide the logits of ``model`` by ``temperature`` in place, through its final dense layer."""
+    kernel, bias = _softmax_head(model).get_weights()
+    _softmax_head(model).set_weights([kernel / temperature, bias / temperature])
+
+
+def fold_class_weights(model, weights):
+    """Multiply the probabilities of ``model`` by one weight per class (then renormalise), in
+    place: ``softmax(z) * w`` renormalised is ``softmax(z + log w)``, a shift of the bias."""
+    kernel, bias = _softmax_head(model).get_weights()
+    _softmax_head(model).set_weights([kernel, bias + np.log(np.asarray(weights, dtype=bias.dtype))])
+
+
+def _softmax_head(model):
     try:
         head = model.get_layer(HEAD_LAYER)
     except ValueError:
@@ -66,8 +86,7 @@ def fold_temperature(model, temperature):
             f"model {model.name!r} has no Dense softmax layer named {HEAD_LAYER!r} to fold a temperature "
             "into: calibrate works on models built by fercnn.models.fernet.build_fernet"
         )
-    kernel, bias = head.get_weights()
-    head.set_weights([kernel / temperature, bias / temperature])
+    return head
 
 
 @dataclass(frozen=True)
@@ -76,6 +95,7 @@ class Calibration:
     split: str
     before: dict[str, float]  # accuracy, expected calibration error, NLL before scaling
     after: dict[str, float]
+    class_weights: dict[str, float] | None = None  # balance=True: each class's weight, by emotion
 
 
 def calibration_figures(probabilities, labels):
@@ -87,10 +107,10 @@ def calibration_figures(probabilities, labels):
     }
 
 
-def calibrate(model_path, split, output_path, *, split_name="validation", batch_size=256):
-    """Fit a temperature on ``split``, fold it into the model, and save the model to
-    ``output_path`` with ``calibration.json`` (the temperature and the figures before and after)
-    beside it."""
+def calibrate(model_path, split, output_path, *, split_name="validation", batch_size=256, balance=False):
+    """Fit a temperature on ``split``, fold it into the model (and, with ``balance``, the weights
+    that balance its classes on ``split``), and save the model to ``output_path`` with
+    ``calibration.json`` (the temperature, the weights, the figures before and after) beside it."""
     output_path = Path(output_path)
     if output_path.suffix != ".keras":
         raise SettingError(f"output_path {output_path} must end in .keras (Keras' own model format)")
@@ -98,12 +118,17 @@ def calibrate(model_path, split, output_path, *, split_name="validation", batch_
     probabilities = as_classifier(model, batch_size)(split.images)
     temperature = fit_temperature(probabilities, split.labels)
     fold_temperature(model, temperature)
+    weights = None
+    if balance:
+        weights = balancing_weights(as_classifier(model, batch_size), split.images, batch_size)
+        fold_class_weights(model, weights)
     after = as_classifier(model, batch_size)(split.images)
     result = Calibration(
         temperature,
         split_name,
         calibration_figures(probabilities, split.labels),
         calibration_figures(after, split.labels),
+        None if weights is None else dict(zip(EMOTIONS, map(float, weights), strict=True)),
     )
     output_path.parent.mkdir(parents=True, exist_ok=True)
     model.save(output_path)

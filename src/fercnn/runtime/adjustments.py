@@ -12,7 +12,7 @@ from ..errors import SettingError
 from ..labels import EMOTIONS, NUM_CLASSES
 from .classifier import Classifier
 
-__all__ = ["Averaged", "FlipAveraged", "PriorCorrected", "prior_weights"]
+__all__ = ["Averaged", "FlipAveraged", "PriorCorrected", "balancing_weights", "prior_weights"]
 
 
 @dataclass
@@ -88,3 +88,18 @@ def prior_weights(trained_on: np.ndarray, used_on: np.ndarray | None = None) -> 
     used_on = np.full(NUM_CLASSES, 1 / NUM_CLASSES) if used_on is None else np.asarray(used_on, "float64")
     weights = (used_on / used_on.sum()) / np.maximum(trained_on, 1e-12)
     return weights / weights.mean()
+
+
+def balancing_weights(classifier: Classifier, faces: np.ndarray, batch_size: int = 256) -> np.ndarray:
+    """Per-class weights that make ``classifier``'s mean prediction over ``faces`` uniform.
+
+    The mean prediction is the class prior the model acts on, whatever made it (the label
+    shares, class weights in the loss, teachers' targets), so dividing by it suits any model;
+    fitted on labelled faces of the training distribution (PublicTest), it moves the model to
+    balanced classes, as posed photo sets are, without looking at those photos."""
+    faces = np.asarray(faces)
+    parts = [
+        np.asarray(classifier(faces[start : start + batch_size]))
+        for start in range(0, len(faces), batch_size)
+    ]
+    return prior_weights(np.concatenate(parts).mean(axis=0))

@@ -57,8 +57,8 @@ def as_classifier(model: Any, batch_size: int = SMALL_BATCH) -> Classifier:
 
 def load_classifier(path: str | Path | None = None) -> Classifier:
     """The classifier saved at ``path``: a ``.keras`` model or a ``.tflite`` export of one; by
-    default the shipped model. Either is checked to take 48x48x1 faces and give seven
-    probabilities."""
+    default the shipped photo model (:func:`fercnn.models.shipped.shipped_model`). Either is
+    checked to take 48x48x1 faces and give seven probabilities."""
     path = require_model_file(path or shipped_model())
     if path.suffix == ".tflite":
         from .litert import TFLiteClassifier
