@@ -178,5 +178,5 @@ def test_an_installed_wheel_finds_the_shipped_model(clone, tmp_path):
         .splitlines()[-1]
     )
     assert Path(found).is_relative_to(site)
-    assert Path(found).read_bytes() == (ROOT / "models" / "fernet_fer2013.keras").read_bytes()
+    assert Path(found).read_bytes() == (ROOT / "models" / "photos" / "fernet_photos.keras").read_bytes()
     assert git(clone, "status", "--porcelain", "--untracked-files=all") == ""

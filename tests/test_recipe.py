@@ -63,7 +63,7 @@ def test_the_tiny_recipe_trains_every_stage_then_skips_them_on_a_rerun(learnable
     (folder / LINEAGE[-1].name / STATE).unlink()
     trained = []
     monkeypatch.setattr(
-        "fercnn.training.loop.train", lambda config, *a, **k: trained.append(config.output_dir)
+        "fercnn.training.loop.train", lambda config, data, output_dir, **k: trained.append(output_dir)
     )
     run_recipe(str(learnable_csv), folder, tiny=True, verbose=0)
-    assert trained == [str(folder / LINEAGE[-1].name)]
+    assert trained == [folder / LINEAGE[-1].name]
