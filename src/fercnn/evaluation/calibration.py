@@ -65,15 +65,17 @@ def _best_of(temperatures, probabilities, labels):
 
 def fold_temperature(model, temperature):
     """Divide the logits of ``model`` by ``temperature`` in place, through its final dense layer."""
-    kernel, bias = _softmax_head(model).get_weights()
-    _softmax_head(model).set_weights([kernel / temperature, bias / temperature])
+    head = _softmax_head(model)
+    kernel, bias = head.get_weights()
+    head.set_weights([kernel / temperature, bias / temperature])
 
 
 def fold_class_weights(model, weights):
     """Multiply the probabilities of ``model`` by one weight per class (then renormalise), in
     place: ``softmax(z) * w`` renormalised is ``softmax(z + log w)``, a shift of the bias."""
-    kernel, bias = _softmax_head(model).get_weights()
-    _softmax_head(model).set_weights([kernel, bias + np.log(np.asarray(weights, dtype=bias.dtype))])
+    head = _softmax_head(model)
+    kernel, bias = head.get_weights()
+    head.set_weights([kernel, bias + np.log(np.asarray(weights, dtype=bias.dtype))])
 
 
 def _softmax_head(model):
