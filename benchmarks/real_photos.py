@@ -99,14 +99,19 @@ def build_models(args):
         for name, path in (entry.split("=", 1) for entry in args.prior):
             classifiers[name] = PriorCorrected(load_classifier(Path(path)), weights)
     for name, paths in (entry.split("=", 1) for entry in args.ensemble):
-        classifiers[name] = Averaged(tuple(load_classifier(Path(path)) for path in paths.split(",")))
+        classifiers[name] = mean_of(paths)
     if args.balanced:
         faces = publictest_faces()
         for name, paths in (entry.split("=", 1) for entry in args.balanced):
-            model = Averaged(tuple(load_classifier(Path(path)) for path in paths.split(",")))
+            model = mean_of(paths)
             classifiers[name] = PriorCorrected(model, balancing_weights(model, faces))
     wrap = FlipAveraged if args.flip_tta else (lambda classifier: classifier)
     return {name: FacePipeline(wrap(classifier), args.detector) for name, classifier in classifiers.items()}
+
+
+def mean_of(paths):
+    """The mean of the models at the comma-separated ``paths`` (one path: that model alone)."""
+    return Averaged(tuple(load_classifier(Path(path)) for path in paths.split(",")))
 
 
 def publictest_faces():
